@@ -1,0 +1,43 @@
+"""The BeatCast Processing provider (id ``beatcast``)."""
+
+from pathlib import Path
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from .i18n import tr
+
+PLUGIN_DIR = Path(__file__).resolve().parent.parent
+
+
+def algorithm_classes():
+    """Every BeatCast algorithm class, in toolbox order. Ids are API: never rename them."""
+    from .demo_city import DemoCityAlgorithm
+    from .import_incidents import ImportIncidentsAlgorithm
+
+    return [ImportIncidentsAlgorithm, DemoCityAlgorithm]
+
+
+class BeatCastProvider(QgsProcessingProvider):
+    def id(self):
+        return "beatcast"
+
+    def name(self):
+        return "BeatCast"
+
+    def longName(self):  # noqa: N802 (QGIS API name)
+        return tr("BeatCast predictive crime hotspot analysis")
+
+    def icon(self):
+        return QIcon(str(PLUGIN_DIR / "icon.svg"))
+
+    def loadAlgorithms(self):  # noqa: N802 (QGIS API name)
+        for cls in algorithm_classes():
+            self.addAlgorithm(cls())
+
+    def supportedOutputVectorLayerExtensions(self):  # noqa: N802 (QGIS API name)
+        # BeatCast keeps incidents, rejected rows and the run log together in one GeoPackage.
+        return ["gpkg"]
+
+    def defaultVectorFileExtension(self, hasGeometry=True):  # noqa: N802,N803 (QGIS API names)
+        return "gpkg"

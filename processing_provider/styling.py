@@ -1,0 +1,61 @@
+"""The one place outputs get their style, and are (conditionally) loaded under a readable name.
+
+Styles are QML files in ``styles/``, applied by a layer post-processor only when the user asked for
+the output to be loaded (``context.willLoadLayerOnCompletion``). Post-processor instances live in a
+module-level dict: on QGIS 3.22 one held only by the algorithm is garbage-collected before it runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsProcessingContext, QgsProcessingLayerPostProcessorInterface
+
+STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
+_KEEP_ALIVE: dict[str, QgsProcessingLayerPostProcessorInterface] = {}
+
+
+class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
+    def __init__(self, style: str):
+        super().__init__()
+        self.style = style
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API name)
+        path = STYLE_DIR / f"{self.style}.qml"
+        if layer is not None and layer.isValid() and path.exists():
+            message, ok = layer.loadNamedStyle(str(path))
+            if not ok and feedback is not None:
+                feedback.reportError(f"style {path.name}: {message}")
+            layer.triggerRepaint()
+
+
+def _post_processor(style: str) -> StylePostProcessor:
+    if style not in _KEEP_ALIVE:
+        _KEEP_ALIVE[style] = StylePostProcessor(style)
+    return _KEEP_ALIVE[style]
+
+
+def load_sublayer(
+    context: QgsProcessingContext, destination: str, uri: str, style: str | None, output_name: str
+) -> bool:
+    """Load ``uri`` (a layer inside the destination GeoPackage) instead of the bare destination path.
+
+    Only when the user asked to load the destination; returns whether it will be loaded.
+    """
+    if not context.willLoadLayerOnCompletion(destination):
+        return False
+    details = context.layerToLoadOnCompletionDetails(destination)
+    name, project = details.name, details.project
+    layers = context.layersToLoadOnCompletion()
+    layers.pop(destination, None)
+    context.setLayersToLoadOnCompletion(layers)
+    add_layer(context, uri, name, style, output_name, project)
+    return True
+
+
+def add_layer(context, uri: str, name: str, style: str | None, output_name: str, project=None) -> None:
+    """Queue a companion output for loading (call only when its main output is being loaded)."""
+    details = QgsProcessingContext.LayerDetails(name, project or context.project(), output_name)
+    context.addLayerToLoadOnCompletion(uri, details)
+    if style:
+        context.layerToLoadOnCompletionDetails(uri).setPostProcessor(_post_processor(style))

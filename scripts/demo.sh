@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The BeatCast demo (`make demo`): runs the pipeline end to end with qgis_process, on the seeded demo city,
+# with the plugin enabled in a throwaway QGIS profile. Outputs go to demo_output/ (git-ignored):
+#   demo_output/city/                  the demo city (boundary, beats, exports/*.csv, truth/*.csv)
+#   demo_output/beatcast_demo.gpkg     the imported incidents (and what the import rejected)
+#   demo_output/logs/STEP.json|.log    each step's qgis_process --json answer and its messages
+# Prints each step's results, then a table of the steps with their timings; exits non-zero when a step fails.
+#
+# To add a step: write a step_NAME function that calls `run_alg NAME ALGORITHM_ID --PARAM=VALUE...`
+# (a step that runs several algorithms ends each call with `|| return 1`), and add NAME to STEPS.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/qgis_process.sh
+source "$ROOT/scripts/qgis_process.sh"
+
+OUT=${BEATCAST_DEMO_OUTPUT:-$ROOT/demo_output}
+CITY=$OUT/city
+GPKG=$OUT/beatcast_demo.gpkg
+SEED=20240101
+STEPS=(democity importincidents)
+
+step_democity() {
+  run_alg democity beatcast:democity --SEED="$SEED" --OUTPUT_FOLDER="$CITY"
+}
+
+step_importincidents() {
+  run_alg importincidents beatcast:importincidents \
+    --INPUT_FILES="$CITY/exports/rms_reports.csv" \
+    --INPUT_FILES="$CITY/exports/cad_calls.csv" \
+    --INPUT_FILES="$CITY/exports/calls_911.csv" \
+    --SOURCE_CRS=EPSG:32616 --TIMEZONE=America/Chicago \
+    --BOUNDARY="$CITY/boundary.geojson" \
+    --CATEGORY_MAP="$CITY/exports/category_map.csv" \
+    --OUTPUT="$GPKG"
+}
+
+# run_alg NAME ALGORITHM_ID PARAMS...: runs one algorithm with --json, keeps its answer and messages in
+# logs/, prints its results.
+run_alg() {
+  local name=$1 alg=$2
+  shift 2
+  local json=$OUT/logs/$name.json log=$OUT/logs/$name.log
+  echo "== $name: qgis_process run $alg $*"
+  if ! beatcast_qp_in "$QP_DIR" --json run "$alg" "$@" >"$json" 2>"$log"; then
+    echo "!! $alg failed; its messages ($log):" >&2
+    tail -n 30 "$log" >&2
+    return 1
+  fi
+  print_results "$json"
+}
+
+# Prints the results of a qgis_process --json answer: every number, text and path it returned.
+print_results() {
+  /usr/bin/env python3 - "$1" <<'PY'
+import json
+import sys
+
+text = open(sys.argv[1], encoding="utf-8").read()
+answer = json.loads(text[text.index("{"):])  # anything a plugin printed before the JSON is skipped
+for key, value in sorted(answer.get("results", {}).items()):
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value)
+    print(f"   {key:<28} {value}")
+PY
+}
+
+main() {
+  mkdir -p "$OUT/logs"
+  rm -rf "$CITY" "$GPKG" "$OUT"/logs/*
+  QP_DIR=$(mktemp -d -t beatcast-demo.XXXXXX)
+  trap 'rm -rf "$QP_DIR"' EXIT
+  beatcast_qp_setup "$QP_DIR"
+
+  local names=() seconds=() states=() failed=0 step t0 ds
+  for step in "${STEPS[@]}"; do
+    t0=$(date +%s%N)
+    if "step_$step"; then states+=(ok); else states+=(FAILED); failed=1; fi
+    names+=("$step")
+    ds=$((($(date +%s%N) - t0) / 100000000)) # tenths of a second
+    seconds+=("$((ds / 10)).$((ds % 10))")
+    if ((failed)); then break; fi
+  done
+
+  echo
+  printf '%-20s %9s  %s\n' step seconds status
+  local i
+  for i in "${!names[@]}"; do
+    printf '%-20s %9s  %s\n' "${names[$i]}" "${seconds[$i]}" "${states[$i]}"
+  done
+  echo "outputs: $OUT"
+  return "$failed"
+}
+
+main "$@"
