@@ -1,19 +1,37 @@
 """Throughput of core.timeparse.parse_timestamps on one million rows (prints figures; not a test).
 
-Run from the repository's parent with the package importable as ``beatcast``, e.g.
-``PYTHONPATH=/tmp/bcpkg python benchmarks/bench_timeparse.py``.
+Run: .venv/bin/python benchmarks/bench_timeparse.py
+Target: 1M mixed-format rows in under 5 s on a 2-core machine.
 """
 
 from __future__ import annotations
 
+import atexit
+import importlib
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from beatcast.core.timeparse import parse_timestamps
-
+ROOT = Path(__file__).resolve().parent.parent
 N = 1_000_000
+
+
+def _parse_timestamps():
+    """core.timeparse.parse_timestamps, importing the checkout as the package ``beatcast``."""
+    try:
+        return importlib.import_module("beatcast.core.timeparse").parse_timestamps
+    except ImportError:
+        folder = Path(tempfile.mkdtemp(prefix="beatcast-bench-"))
+        (folder / "beatcast").symlink_to(ROOT, target_is_directory=True)
+        atexit.register(
+            lambda: ((folder / "beatcast").unlink(), folder.rmdir())
+        )  # the link, not the checkout
+        sys.path.insert(0, str(folder))
+        return importlib.import_module("beatcast.core.timeparse").parse_timestamps
 
 
 def _minutes(rng: np.random.Generator, n: int) -> pd.DatetimeIndex:
@@ -53,6 +71,7 @@ def _datasets(rng: np.random.Generator) -> dict[str, tuple[pd.Series, pd.Series 
 
 
 def main() -> None:
+    parse_timestamps = _parse_timestamps()
     rng = np.random.default_rng(42)
     print(f"parse_timestamps, {N:,} rows, tz=America/Chicago")
     for name, (date, clock) in _datasets(rng).items():

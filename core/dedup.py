@@ -53,11 +53,17 @@ def net_reversals(frame: pd.DataFrame) -> pd.DataFrame:
     has_id = (frame["source_id"] != "").to_numpy()
     neg = eligible & (frame["sign"].to_numpy() < 0)
     pos = eligible & has_id & (frame["sign"].to_numpy() > 0)
-    key = frame["id_field"] + "\x1f" + frame["source_id"] + "\x1f" + frame["category_raw"]
-    pos_idx = np.nonzero(pos)[0]
+    # Only records whose ID has a reversal somewhere can be netted: group just those.
+    reversed_ids = frame["source_id"].to_numpy()[neg & has_id]
+    involved = np.nonzero((neg | pos) & frame["source_id"].isin(reversed_ids).to_numpy())[0]
+    key = np.full(len(frame), -1)
+    key[involved] = (
+        frame.iloc[involved].groupby(["id_field", "source_id", "category_raw"], sort=False).ngroup().to_numpy()
+    )
+    pos_idx = np.nonzero(pos & (key >= 0))[0]
     neg_idx = np.nonzero(neg & has_id)[0]
-    p = pd.DataFrame({"key": key.to_numpy()[pos_idx], "pos": pos_idx})
-    q = pd.DataFrame({"key": key.to_numpy()[neg_idx], "neg": neg_idx})
+    p = pd.DataFrame({"key": key[pos_idx], "pos": pos_idx})
+    q = pd.DataFrame({"key": key[neg_idx], "neg": neg_idx})
     p["k"] = p.groupby("key").cumcount()
     q["k"] = q.groupby("key").cumcount()
     pairs = q.merge(p, on=["key", "k"], how="inner")
@@ -86,11 +92,16 @@ class _Clusters:
     """Union-find whose clusters refuse to hold two different IDs of one system (unless allowed)."""
 
     def __init__(self, n: int, ids: np.ndarray, systems: np.ndarray, within_source: bool):
-        self.parent = np.arange(n)
+        self.parent = list(range(n))
         self.within_source = within_source
+        self.ids = ids
+        self.systems = systems
         self.members_ids: dict[int, dict[str, str]] = {}
-        for i in np.nonzero(ids != "")[0]:
-            self.members_ids[int(i)] = {systems[i]: ids[i]}
+
+    def _ids_of(self, root: int) -> dict[str, str]:
+        if root in self.members_ids:
+            return self.members_ids[root]
+        return {self.systems[root]: self.ids[root]} if self.ids[root] != "" else {}
 
     def find(self, i: int) -> int:
         root = i
@@ -104,7 +115,7 @@ class _Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        ia, ib = self.members_ids.get(ra, {}), self.members_ids.get(rb, {})
+        ia, ib = self._ids_of(ra), self._ids_of(rb)
         if check_ids and not self.within_source:
             if any(ia[s] != ib[s] for s in ia.keys() & ib.keys()):
                 return False
@@ -112,19 +123,27 @@ class _Clusters:
             ra, rb = rb, ra
             ia, ib = ib, ia
         self.parent[rb] = ra
-        if ib:
-            merged = dict(ib)
-            merged.update(ia)
-            self.members_ids[ra] = merged
-            self.members_ids.pop(rb, None)
+        merged = dict(ib)
+        merged.update(ia)
+        self.members_ids[ra] = merged
+        self.members_ids.pop(rb, None)
         return True
+
+    def roots(self) -> np.ndarray:
+        """Root of every element; only elements touched by an edge need the walk."""
+        parent = np.asarray(self.parent, dtype=np.int64)
+        moved = np.nonzero(parent != np.arange(len(parent)))[0]
+        for i in moved:
+            parent[i] = self.find(int(i))
+        return parent
 
 
 def _id_edges(c: pd.DataFrame) -> tuple[list[tuple[int, int]], np.ndarray]:
     """Edges between rows of one system with the same ID and raw category; flags inconsistent ones."""
     conflict = np.zeros(len(c), dtype=bool)
-    with_id = c[c["source_id"] != ""]
-    key = with_id["id_field"] + "\x1f" + with_id["source_id"] + "\x1f" + with_id["category_raw"]
+    ids = c["source_id"]
+    with_id = c[(ids != "").to_numpy() & ids.duplicated(keep=False).to_numpy()]
+    key = with_id.groupby(["id_field", "source_id", "category_raw"], sort=False).ngroup()
     dup = key.duplicated(keep=False).to_numpy()
     if not dup.any():
         return [], conflict
@@ -192,7 +211,8 @@ def _proximity_edges(c: pd.DataFrame, opts: DedupOptions) -> list[tuple[int, int
 def merge_duplicates(frame: pd.DataFrame, priority: dict[str, int], opts: DedupOptions) -> pd.DataFrame:
     """Adds ``cluster`` (row position of the cluster's survivor) and flags to candidate rows."""
     cand_mask = (frame["outcome"] == "candidate").to_numpy()
-    c = frame.loc[cand_mask].reset_index(drop=True)
+    needed = ["source", "source_id", "id_field", "ref_id", "category", "category_raw", "start_utc", "precision", "x", "y"]
+    c = frame.loc[cand_mask, needed].reset_index(drop=True)
     c["pos"] = np.arange(len(c))
     id_edges, conflict = _id_edges(c)
     clusters = _Clusters(
@@ -206,7 +226,7 @@ def merge_duplicates(frame: pd.DataFrame, priority: dict[str, int], opts: DedupO
     for edges in (_link_edges(c), _proximity_edges(c, opts)):
         for a, b in edges:
             clusters.union(a, b, check_ids=True)
-    root = np.array([clusters.find(i) for i in range(len(c))], dtype=np.int64)
+    root = clusters.roots()
     # Survivor = highest-priority record; time from the most precise record of the cluster.
     prio = c["source"].map(priority).to_numpy()
     rank = c["precision"].map(PRECISION_RANK).fillna(9).to_numpy()

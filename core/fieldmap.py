@@ -173,15 +173,16 @@ def parse_field_map(text: str | None) -> dict[str | None, dict[str, str]]:
 
     Mini-language: sections separated by ``;`` (or new lines), each ``source: key=value, key=value``;
     a section without ``source:`` applies to every source (key ``None``). Keys are roles (see `ROLES`)
-    or options (``tz``, ``crs``, ``dayfirst``). Values are column names, spaces allowed
-    (``date=Date Occur``); ``role=`` (empty) means "this source has no such column". Column names cannot
-    contain ``,`` ``;`` or ``=``: use JSON for those, e.g. ``{"rms": {"date": "DateOccurred"}}`` or
-    ``{"date": "Date"}`` for all sources (``"*"`` also means all sources).
+    or options (see `OPTIONS`: ``tz``, ``crs``, ``dayfirst``, ``precision``). Values are column names,
+    spaces allowed (``date=Date Occur``); ``role=`` (empty) means "this source has no such column".
+    Column names cannot contain ``,`` ``;`` or ``=``: use JSON for those, e.g.
+    ``{"rms": {"date": "DateOccurred"}}``, or ``{"date": "Date"}`` for all sources (``"*"`` also means all
+    sources).
     """
     if text is None or not text.strip():
         return {}
     text = text.strip()
-    if text.startswith("{"):
+    if text.startswith(("{", "[")):
         return _parse_json(text)
     result: dict[str | None, dict[str, str]] = {}
     for section in re.split(r"[;\n]", text):
@@ -217,8 +218,8 @@ def resolve_mapping(
 
     The section for all sources applies first, then the source's own section (source names compare
     case-insensitively). Returns ``{role: column}`` plus any options given (``tz``, ``crs``,
-    ``dayfirst`` as strings). A role mapped to "" is removed. Raises BeatCastInputError when an override
-    names a column that is not in the file.
+    ``dayfirst``, ``precision``, as strings). A role mapped to "" is removed. Raises BeatCastInputError
+    when an override names a column that is not in the file.
     """
     columns = [str(c) for c in columns]
     override = override or {}
@@ -250,7 +251,8 @@ def resolve_mapping(
         mapping[key] = matches[0]
     for key in user_given:  # a column chosen by the user is no longer guessed for another role
         column = mapping.get(key)
-        for role in [r for r, c in mapping.items() if c == column and r != key and r not in user_given]:
+        roles = [r for r in ROLES if column and mapping.get(r) == column and r != key and r not in user_given]
+        for role in roles:
             del mapping[role]
     return _settle_when(mapping, sample, user_given)
 
@@ -291,9 +293,9 @@ def _settle_when(found: dict[str, str], sample: pd.DataFrame | None, user_given:
             del found["datetime"]
     if "datetime" in found and "time" in found:
         column = found["datetime"]
-        keep_datetime = (
-            "datetime" in user_given and "time" not in user_given
-        ) or (sample is not None and column in sample and _has_clock_times(sample[column]))
+        keep_datetime = ("datetime" in user_given and "time" not in user_given) or (
+            sample is not None and column in sample and _has_clock_times(sample[column])
+        )
         if keep_datetime:
             del found["time"]
         else:
@@ -312,7 +314,7 @@ def _add_entry(entries: dict[str, str], key: str, value: str, where: str) -> Non
     if key in entries:
         raise BeatCastInputError(f"field mapping, {where}: '{key}' is given twice")
     if key == "tz":
-        validate_tz(value, parameter=f"field mapping ({where}) tz")
+        value = validate_tz(value, parameter=f"field mapping ({where}) tz")
     elif key == "dayfirst":
         if value.lower() not in _TRUE | _FALSE:
             raise BeatCastInputError(f"field mapping, {where}: dayfirst must be true or false, not '{value}'")
@@ -330,7 +332,7 @@ def _parse_json(text: str) -> dict[str | None, dict[str, str]]:
     except json.JSONDecodeError as exc:
         raise BeatCastInputError(f"field mapping: invalid JSON ({exc})") from exc
     if not isinstance(data, dict):
-        raise BeatCastInputError("field mapping: JSON must be an object such as {\"rms\": {\"date\": \"Date\"}}")
+        raise BeatCastInputError('field mapping: JSON must be an object such as {"rms": {"date": "Date"}}')
     result: dict[str | None, dict[str, str]] = {}
     for key, value in data.items():
         if isinstance(value, dict):

@@ -188,10 +188,12 @@ def _sql_values(series: pd.Series, kind: str) -> list:
         out = (numbers.astype("i8") if kind == "INTEGER" else numbers).astype(object)
         out[np.isnan(numbers)] = None
         return out.tolist()
-    out = series.astype(object).to_numpy(copy=True)
+    # TEXT: SQLite's text affinity stores numbers given here as text, so only missing values need work.
+    out = series.to_numpy(dtype=object)
     missing = pd.isna(out)
-    out = out.astype(str).astype(object)
-    out[missing] = None
+    if missing.any():
+        out = out.copy()
+        out[missing] = None
     return out.tolist()
 
 

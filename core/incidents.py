@@ -31,9 +31,8 @@ INCIDENT_FIELDS = {
     "category": ("TEXT", "standard category (after the category map; the raw value when none is given)"),
     "category_raw": ("TEXT", "category or offence code as exported by the primary source"),
     "description": ("TEXT", "offence description of the primary source"),
-    "occurred_utc": ("DATETIME", "start of the occurrence window, UTC"),
-    "occurred_local": ("TEXT", "start of the occurrence window, local wall time (YYYY-MM-DD HH:MM:SS)"),
-    "window_start_utc": ("DATETIME", "earliest possible occurrence time, UTC"),
+    "occurred_utc": ("DATETIME", "occurrence time, UTC: the start of the window it may have happened in"),
+    "occurred_local": ("TEXT", "start of the occurrence window, local wall time (YYYY-MM-DDTHH:MM:SS)"),
     "window_end_utc": ("DATETIME", "end (exclusive) of the possible occurrence window, UTC"),
     "time_precision": ("TEXT", "second, minute, hour, day or month: how precisely the time is known"),
     "timezone": ("TEXT", "IANA time zone the local times were read in"),
@@ -220,6 +219,7 @@ def _reproject(frame: pd.DataFrame, options: ImportOptions, crs_ops: CrsOps) -> 
     if not target:
         lons, lats = [], []
         for crs, rows in frame[ok].groupby("coord_crs").groups.items():
+            rows = rows[:: max(1, len(rows) // 20000)]  # the median of an even sample picks the zone
             lon, lat = crs_ops.transform(
                 frame.loc[rows, "x_src"].to_numpy(), frame.loc[rows, "y_src"].to_numpy(), crs, WGS84
             )
@@ -292,73 +292,86 @@ def _spatial_and_period_checks(
         ]
 
 
-def _stable_ids(frame: pd.DataFrame) -> np.ndarray:
-    key = (
-        frame["id_field"]
-        + "|"
-        + frame["source_id"].where(
-            frame["source_id"] != "", frame["source"] + "#" + frame["row_number"].astype(str)
-        )
-        + "|"
-        + frame["category_raw"]
-        + "|"
-        + frame["start_utc"].astype(str)
-    )
-    ids = np.array([hashlib.sha1(k.encode("utf-8")).hexdigest()[:16] for k in key], dtype=object)
-    dup = pd.Series(ids).duplicated(keep=False).to_numpy()
+def _stable_ids(system, source_id, source, row_number, category_raw, start_utc) -> tuple[np.ndarray, np.ndarray]:
+    """Ids from 64-bit hashes (pandas' fixed-key SipHash) of system, ID (or source#row), raw category
+    and time; returned as hex text (made unique) and as the raw hashes."""
+    text = [
+        f"{sy}|{sid or f'{so}#{row}'}|{cat}"
+        for sy, sid, so, row, cat in zip(system, source_id, source, row_number.tolist(), category_raw)
+    ]
+    key = pd.DataFrame({"text": text, "time": start_utc.astype("datetime64[ns]").astype(np.int64)})
+    hashed = pd.util.hash_pandas_object(key, index=False).to_numpy()
+    ids = np.array([f"{h:016x}" for h in hashed.tolist()], dtype=object)
+    dup = pd.Series(hashed).duplicated(keep=False).to_numpy()
     if dup.any():
         counter = pd.Series(ids[dup]).groupby(ids[dup]).cumcount().to_numpy()
         ids[dup] = ids[dup] + "-" + (counter + 1).astype(str)
-    return ids
+    return ids, hashed
+
+
+def _labels(source, row_number, source_id) -> np.ndarray:
+    out = np.empty(len(source), dtype=object)
+    out[:] = [f"{so}#{row}:{sid}" for so, row, sid in zip(source, row_number.tolist(), source_id)]
+    return out
 
 
 def _build_incidents(frame: pd.DataFrame, options: ImportOptions) -> pd.DataFrame:
-    cand = frame[frame["outcome"].isin(["accepted", "merged"])]
-    s = cand[cand["outcome"] == "accepted"]
-    keys = s.index.to_numpy()
-    timed = frame.loc[s["time_from"].to_numpy()]
-    label = (cand["source"] + "#" + cand["row_number"].astype(str) + ":" + cand["source_id"]).to_numpy()
-    cluster = cand["cluster"].to_numpy()
-    n_records = pd.Series(cluster).value_counts()
-    # source_ids: the survivor first, then the others in input order (joined in Python only for the
-    # few clusters with more than one record).
-    joined = pd.Series(label, index=cand.index).reindex(keys)
-    multi = n_records[n_records > 1].index
-    if len(multi):
-        in_multi = np.isin(cluster, multi)
-        parts: dict[int, list[str]] = {}
-        for c, lab, idx in zip(cluster[in_multi], label[in_multi], cand.index[in_multi]):
-            parts.setdefault(c, []).append(lab) if idx != c else parts.setdefault(c, []).insert(0, lab)
-        joined.loc[list(parts)] = [";".join(v) for v in parts.values()]
-    conflicts = cand.groupby("cluster")["id_conflict"].any()
-    origin = cand.assign(o=cand["origin"].replace("", np.nan)).groupby("cluster")["o"].first()
-    local = pd.to_datetime(timed["local"])
+    """One row per accepted record, with what its merged records add. Positions = frame labels."""
+    col = {c: frame[c].to_numpy() for c in frame.columns}
+    outcome = col["outcome"]
+    survivors = np.nonzero(outcome == "accepted")[0]
+    ids, hashed = _stable_ids(
+        *(col[c][survivors] for c in ("id_field", "source_id", "source", "row_number", "category_raw", "start_utc"))
+    )
+    time_from = col["time_from"][survivors]
+    order = np.lexsort((hashed, col["start_utc"][time_from].astype(np.int64)))
+    survivors, time_from, ids = survivors[order], time_from[order], ids[order]
+    label = _labels(col["source"][survivors], col["row_number"][survivors], col["source_id"][survivors])
+    n_records = np.ones(len(survivors), dtype=np.int64)
+    origin = col["origin"][survivors].copy()
+    conflict = col["id_conflict"][survivors].astype(bool)
+    merged = np.nonzero(outcome == "merged")[0]
+    if len(merged):
+        # Only clusters with merged records need Python: source_ids, n_records, origin, conflicts.
+        where = pd.Index(survivors).get_indexer(col["cluster"][merged])
+        m_label = _labels(col["source"][merged], col["row_number"][merged], col["source_id"][merged])
+        extra: dict[int, list[str]] = {}
+        for k, lab, org, conf in zip(where, m_label, col["origin"][merged], col["id_conflict"][merged]):
+            extra.setdefault(k, []).append(lab)
+            n_records[k] += 1
+            if not origin[k] and org:
+                origin[k] = org
+            conflict[k] |= bool(conf)
+        for k, labels in extra.items():
+            label[k] = ";".join([label[k], *labels])
+    local_time = col["local"][time_from].astype("datetime64[s]")
+    local = np.datetime_as_string(local_time, unit="s").astype(object)
+    local[np.isnat(local_time)] = None
     out = pd.DataFrame(
         {
-            "incident_id": _stable_ids(s),
-            "category": s["category"].to_numpy(),
-            "category_raw": s["category_raw"].to_numpy(),
-            "description": s["description"].to_numpy(),
-            "occurred_utc": timed["start_utc"].to_numpy(),
-            "occurred_local": local.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(),
-            "window_start_utc": timed["start_utc"].to_numpy(),
-            "window_end_utc": timed["end_utc"].to_numpy(),
-            "time_precision": timed["precision"].to_numpy(),
-            "timezone": timed["timezone"].to_numpy(),
-            "district": s["district"].to_numpy(),
-            "origin": origin.reindex(keys).fillna("").to_numpy(),
-            "source": s["source"].to_numpy(),
-            "source_id": s["source_id"].to_numpy(),
-            "source_ids": joined.reindex(keys).to_numpy(),
-            "n_records": n_records.reindex(keys).to_numpy(),
-            "flags": np.where(conflicts.reindex(keys).fillna(False).to_numpy(dtype=bool), "id_conflict", ""),
-            "x": s["x"].to_numpy(),
-            "y": s["y"].to_numpy(),
+            "incident_id": ids,
+            "category": col["category"][survivors],
+            "category_raw": col["category_raw"][survivors],
+            "description": col["description"][survivors],
+            "occurred_utc": col["start_utc"][time_from],
+            "occurred_local": local,
+            "window_end_utc": col["end_utc"][time_from],
+            "time_precision": col["precision"][time_from],
+            "timezone": col["timezone"][time_from],
+            "district": col["district"][survivors],
+            "origin": origin,
+            "source": col["source"][survivors],
+            "source_id": col["source_id"][survivors],
+            "source_ids": label,
+            "n_records": n_records,
+            "flags": np.where(conflict, "id_conflict", "").astype(object),
+            "x": col["x"][survivors],
+            "y": col["y"][survivors],
         }
     )
     for name in options.keep_fields:
-        out[name] = s[f"keep:{name}"].to_numpy()
-    return out.sort_values(["occurred_utc", "incident_id"], kind="stable").reset_index(drop=True)
+        out[name] = col[f"keep:{name}"][survivors]
+    return out
 
 
 def _build_rejected(

@@ -38,6 +38,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _EXPECTED_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _EOF_IN_STRING = re.compile(r"EOF inside string starting at row (\d+)")
 _MAX_REPARSES = 4
+_SCAN_BLOCK = 1 << 23
 
 
 def read_delimited(
@@ -59,7 +60,7 @@ def read_delimited(
     text, encoding, bom = _decode(raw)
     if not text.strip():
         raise BeatCastInputError(f"{label}: the file is empty")
-    delimiter, header, header_end = _sniff(text)
+    delimiter, header, header_end = _sniff(text)  # header names come from the csv module
     n_header = len(header)
     if usecols is None:
         wanted = list(range(n_header))
@@ -72,15 +73,13 @@ def read_delimited(
             )
         wanted = [header.index(c) for c in usecols]
 
-    # Parse only what follows the header record (its names came from the csv module above).
     if not text[header_end:].strip():
         raise BeatCastInputError(f"{label}: the file has a header line but no data rows")
-    if encoding == "utf-8-sig":  # the bytes are already UTF-8: skip a re-encode of the whole file
-        data = (raw[3:] if bom else raw)[len(text[:header_end].encode("utf-8")) :]
-    else:
-        data = text[header_end:].encode("utf-8")
+    # The header record stays in: pandas truncates silently when its *first* record is the widest.
+    data = (raw[3:] if bom else raw) if encoding == "utf-8-sig" else text.encode("utf-8")
     del text, raw
-    frame, width = _parse(data, delimiter, n_header, wanted, label)
+    frame, width = _parse(data, delimiter, n_header, wanted if usecols is not None else None, label)
+    frame = frame.iloc[1:].reset_index(drop=True)
     bad = _bad_line_messages(frame, n_header, width)
     if list(frame.columns) != wanted:
         frame = frame.reindex(columns=wanted)
@@ -113,19 +112,19 @@ def read_header(path: str | Path, source_name: str | None = None) -> list[str]:
 
 
 def normalize_key(values: pd.Series) -> pd.Series:
-    """The form in which category values are compared: whitespace-trimmed and case-folded."""
-    return values.astype(str).str.strip().str.casefold()
+    """The form in which category values are compared: whitespace-trimmed and lower-cased."""
+    return values.astype(str).str.strip().str.lower()
 
 
 def read_category_map(path: str | Path) -> pd.DataFrame:
     """Read a category lookup table with columns ``value``, ``category`` and optionally ``source``.
 
-    Returns a DataFrame with exactly the columns ``source`` (``""`` = applies to every source),
-    ``value`` (normalised with `normalize_key`, so compare it with normalised incident values) and
-    ``category`` (trimmed). Header names are matched case-insensitively; ``code``/``raw``/``from`` are
-    accepted for ``value`` and ``to``/``group``/``class`` for ``category``. Blank rows are skipped.
-    Raises BeatCastInputError for missing columns, malformed rows, empty categories and values mapped
-    to two different categories.
+    Returns a DataFrame with exactly the columns ``source`` (trimmed; ``""`` = applies to every source),
+    ``value`` (normalised with `normalize_key`: compare it with normalised incident values) and
+    ``category`` (trimmed; ``""`` means the value is deliberately excluded). Header names are matched
+    case-insensitively; ``code``/``raw``/``from`` are accepted for ``value`` and ``to``/``group``/``class``
+    for ``category``. Blank rows and exact repeats are dropped. Raises BeatCastInputError (naming the
+    file and row) for missing columns, malformed rows and a value mapped to two different categories.
     """
     path = Path(path)
     label = f"category map '{path}'"
@@ -156,17 +155,15 @@ def read_category_map(path: str | Path) -> pd.DataFrame:
         }
     )
     blank = (result["source"] == "") & (result["value"] == "") & (result["category"] == "")
-    result = result[~blank]
-    empty = result[result["category"] == ""]
-    if len(empty):
-        first = empty.iloc[0]
-        raise BeatCastInputError(f"{label}, row {first['row']}: empty category for value '{first['value']}'")
-    result = result.drop_duplicates(["source", "value", "category"])
+    result = result[~blank].drop_duplicates(["source", "value", "category"])
     clash = result[result.duplicated(["source", "value"], keep=False)]
     if len(clash):
-        rows = clash[clash["value"] == clash["value"].iloc[0]]
+        rows = clash[
+            (clash["source"] == clash["source"].iloc[0]) & (clash["value"] == clash["value"].iloc[0])
+        ]
+        where = f" for source '{rows['source'].iloc[0]}'" if rows["source"].iloc[0] else ""
         raise BeatCastInputError(
-            f"{label}: value '{rows['value'].iloc[0]}' is mapped to "
+            f"{label}: value '{rows['value'].iloc[0]}'{where} is mapped to "
             + " and ".join(f"'{c}' (row {r})" for c, r in zip(rows["category"], rows["row"]))
         )
     return result.drop(columns="row").reset_index(drop=True)
@@ -255,41 +252,93 @@ def _clean_names(fields: list[str]) -> list[str]:
     return names
 
 
-def _parse(data: bytes, delimiter: str, n_header: int, wanted: list[int], label: str) -> tuple[pd.DataFrame, int]:
-    """Parse with the C engine; widen the frame and parse again when a record has extra fields."""
+def _parse(
+    data: bytes, delimiter: str, n_header: int, wanted: list[int] | None, label: str
+) -> tuple[pd.DataFrame, int]:
+    """Parse with the C engine, with a column for every field of the widest record.
+
+    Returns the frame (columns numbered from 0) and its width. With ``wanted`` (column numbers) only
+    those and the fields beyond the header are parsed; pandas ignores surplus fields silently then, so a
+    quote-aware numpy scan finds the widest record first. Without it, or when the scan and pandas see a
+    different number of records, pandas itself reports wider records and the file is parsed again.
+    """
+    if wanted is not None:
+        counts = _field_counts(data, delimiter)
+        if counts is not None:
+            width = max(n_header, int(counts.max(initial=0)))
+            try:
+                frame = _read_csv(data, delimiter, width, wanted + list(range(n_header, width)), label)
+            except pd.errors.ParserError as exc:
+                raise _parser_error(exc, label) from exc
+            if len(frame) == len(counts):
+                return frame, width
     width = n_header
-    for _ in range(_MAX_REPARSES):
+    for attempt in range(_MAX_REPARSES + 1):
+        if attempt == _MAX_REPARSES:  # many different widths: count them all at once
+            width = max(width, _widest_record(data, delimiter))
         try:
-            return _read_csv(data, delimiter, width, wanted + list(range(n_header, width))), width
-        except pd.errors.EmptyDataError as exc:
-            raise BeatCastInputError(f"{label}: the file has a header line but no data rows") from exc
+            return _read_csv(data, delimiter, width, None, label), width
         except pd.errors.ParserError as exc:
             match = _EXPECTED_FIELDS.search(str(exc))
-            if match and int(match.group(3)) > width:
-                width = int(match.group(3))
-                continue
-            raise _parser_error(exc, label) from exc
-    width = max(width, _widest_record(data, delimiter))
+            if not (match and int(match.group(3)) > width and attempt < _MAX_REPARSES):
+                raise _parser_error(exc, label) from exc
+            width = int(match.group(3))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _read_csv(data: bytes, delimiter: str, width: int, usecols: list[int] | None, label: str) -> pd.DataFrame:
     try:
-        return _read_csv(data, delimiter, width, wanted + list(range(n_header, width))), width
-    except pd.errors.ParserError as exc:
-        raise _parser_error(exc, label) from exc
+        return pd.read_csv(
+            io.BytesIO(data),
+            sep=delimiter,
+            header=None,
+            names=list(range(width)),
+            usecols=sorted(set(usecols)) if usecols is not None else None,
+            index_col=False,
+            dtype=str,
+            na_filter=False,
+            quotechar='"',
+            encoding="utf-8",
+            engine="c",
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise BeatCastInputError(f"{label}: the file has a header line but no data rows") from exc
 
 
-def _read_csv(data: bytes, delimiter: str, width: int, usecols: list[int]) -> pd.DataFrame:
-    return pd.read_csv(
-        io.BytesIO(data),
-        sep=delimiter,
-        header=None,
-        names=list(range(width)),
-        usecols=sorted(set(usecols)),
-        index_col=False,
-        dtype=str,
-        na_filter=False,
-        quotechar='"',
-        encoding="utf-8",
-        engine="c",
-    )
+def _field_counts(data: bytes, delimiter: str) -> np.ndarray | None:
+    """Fields per record, counted the way the C parser splits records (None: cannot tell cheaply).
+
+    A delimiter or line feed is inside quotes when an odd number of quotes precede it (doubled quotes
+    inside a quoted field cancel out). Records holding only spaces and tabs are skipped, as pandas does.
+    Works block by block on positions, so memory stays small on large files.
+    """
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None  # bare carriage-return line ends
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends, delims_before_end = [], []
+    delims_so_far = odd_quotes = 0
+    for begin in range(0, len(raw), _SCAN_BLOCK):
+        block = raw[begin : begin + _SCAN_BLOCK]
+        delims = np.flatnonzero(block == ord(delimiter))
+        newlines = np.flatnonzero(block == ord("\n"))
+        is_quote = block == ord('"')
+        if odd_quotes or is_quote.any():
+            inside = ((np.cumsum(is_quote, dtype=np.uint8) + np.uint8(odd_quotes)) & 1).astype(bool)
+            delims, newlines = delims[~inside[delims]], newlines[~inside[newlines]]
+            odd_quotes = (odd_quotes + int(np.count_nonzero(is_quote))) & 1
+        ends.append(newlines + begin)
+        delims_before_end.append(delims_so_far + np.searchsorted(delims, newlines))
+        delims_so_far += len(delims)
+    ends.append(np.array([len(raw)]))  # the last record may lack a line end
+    delims_before_end.append(np.array([delims_so_far]))
+    end = np.concatenate(ends)
+    fields = np.diff(np.concatenate(delims_before_end), prepend=0) + 1
+    start = np.concatenate([[0], end[:-1] + 1])
+    # Only records without a delimiter can be blank; check those few by hand.
+    blank = np.zeros(len(end), dtype=bool)
+    for i in np.flatnonzero(fields == 1):
+        blank[i] = not data[start[i] : end[i]].strip(b" \t\r".replace(delimiter.encode(), b""))
+    return fields[~blank]
 
 
 def _widest_record(data: bytes, delimiter: str) -> int:

@@ -5,12 +5,14 @@ second when seconds are given, one hour for "9 PM", the whole local day for a da
 local month for "2022-01". Day and month windows are computed in local time and then converted, so a
 spring-forward day is 23 hours long and a fall-back day 25.
 
-How it stays fast: values are factorised (a column of a million timestamps holds far fewer distinct
-strings), each distinct string is split into tokens (digit runs, words, separators) by numpy operations
-over a character matrix, and the strings are grouped by *shape* (e.g. ``"5/10/2017 13:30"`` has shape
-``1/2/4 2:2``: digit-run lengths and separators). Each of the few distinct shapes is matched once against
-the known formats, which says which token is the year, the month, and so on; the numbers are then
-gathered, checked (no Feb 30, no 25:00) and assembled with integer arithmetic.
+How it stays fast (no per-row Python): values are factorised (a column of a million timestamps holds
+far fewer distinct strings); distinct strings that differ only in their digits share a *layout*, and one
+string per layout is split into tokens (digit runs, words, separators) by numpy operations. Layouts are
+grouped by *shape* (``"5/10/2017 13:30"`` has shape ``1/2/4 2:2``: digit-run lengths, words and
+separators). Each of the few distinct shapes is matched once against the known formats (regular
+expressions over shapes), which says which token is the year, the month, and so on; the digits are then
+gathered for all strings at once, range-checked (no Feb 30, no 25:00) and assembled with integer
+arithmetic.
 
 Local time rules (the same as Python's ``zoneinfo`` with ``fold=0``):
 
@@ -26,6 +28,8 @@ ignored for it; its ``local`` time is still given in ``tz`` so all rows share on
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -85,10 +89,13 @@ class ParsedTimes:
 
 
 def validate_tz(tz: str, parameter: str = "tz") -> str:
-    """Return ``tz`` stripped if pandas knows it as a time zone; else raise naming ``parameter``."""
-    name = tz.strip() if isinstance(tz, str) else ""
+    """The canonical IANA name of ``tz`` (matched case-insensitively); else raise naming ``parameter``.
+
+    Fixed offsets such as "+01:00" are refused: they ignore daylight saving time.
+    """
+    name = _zone_names().get(tz.strip().lower()) if isinstance(tz, str) else None
     try:
-        if not name:
+        if name is None:
             raise ValueError
         pd.Timestamp("2000-01-01").tz_localize(name)
     except Exception as exc:  # pytz, dateutil and zoneinfo raise different types
@@ -97,6 +104,21 @@ def validate_tz(tz: str, parameter: str = "tz") -> str:
             "'America/Chicago', 'Europe/London' or 'UTC'"
         ) from exc
     return name
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    """IANA zone names known to pytz (pandas' default) or zoneinfo, keyed by their lower-case form."""
+    names: set[str] = {"UTC"}
+    with contextlib.suppress(ImportError):
+        import pytz
+
+        names |= set(pytz.all_timezones)
+    with contextlib.suppress(Exception):
+        import zoneinfo
+
+        names |= zoneinfo.available_timezones()
+    return {name.lower(): name for name in sorted(names)}
 
 
 def parse_timestamps(
@@ -127,7 +149,10 @@ def parse_timestamps(
     else:
         if len(time) != n:
             raise BeatCastInputError(f"time column has {len(time)} rows, date column has {n}")
-        rows = {key: dates[key][d_index] for key in ("local", "midnight", "end_local", "prec", "offset", "has_offset")}
+        rows = {
+            key: dates[key][d_index]
+            for key in ("local", "midnight", "end_local", "prec", "offset", "has_offset")
+        }
         failure = d_failure[d_index]
         t_index, t_text = _factorise(time)
         times = _parse_unique(t_text, _TIME_PATTERNS, dayfirst, time_of_day=True)
@@ -182,9 +207,18 @@ def _place(parts: dict[str, np.ndarray], ok: np.ndarray, tz: str, distinct: bool
 
 def _factorise(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Codes into an array of the distinct values as text; missing values point at a final ""."""
-    codes, uniques = pd.factorize(pd.Series(values, copy=False), sort=False)
+    series = pd.Series(values, copy=False)
+    try:
+        has_nul = "\x00" in "".join(series.to_numpy())
+    except TypeError:  # not all str
+        has_nul = bool(series.astype(str).str.contains("\x00", regex=False).any())
+    if has_nul:  # pandas hashes strings up to the first NUL: "a\x00" would count as "a"
+        series = series.where(series.isna(), series.astype(str).str.replace("\x00", "\ufffd", regex=False))
+    codes, uniques = pd.factorize(series, sort=False)
     text = np.asarray(uniques, dtype=object)
-    if pd.api.types.infer_dtype(text, skipna=False) not in ("string", "empty"):
+    try:
+        "".join(text)  # cheap check that every value is already a str
+    except TypeError:
         text = np.array([v if isinstance(v, str) else str(v) for v in text], dtype=object)
     text = np.append(text, "")
     codes = np.asarray(codes, dtype=np.int64)
@@ -307,8 +341,11 @@ _MONTH_NAMES = [
     ("nov", "november"), ("dec", "december"),
 ]  # fmt: skip
 _WORDS: dict[str, tuple[str, int]] = {w: ("M", i + 1) for i, names in enumerate(_MONTH_NAMES) for w in names}
-_WORDS.update({"am": ("P", 0), "pm": ("P", 12), "t": ("T", 0), "z": ("Z", 0), "utc": ("Z", 0), "gmt": ("Z", 0)})
-for _w in "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun sunday".split():
+_WORDS.update(
+    {"am": ("P", 0), "pm": ("P", 12), "t": ("T", 0), "z": ("Z", 0), "utc": ("Z", 0), "gmt": ("Z", 0)}
+)
+_WEEKDAYS = "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun"
+for _w in _WEEKDAYS.split() + ["sunday"]:
     _WORDS[_w] = ("W", 0)
 for _w in ("st", "nd", "rd", "th"):
     _WORDS[_w] = ("o", 0)
@@ -330,9 +367,9 @@ class _Tokens:
             chars = np.minimum(values.astype(f"<U{width}").view(np.uint32).reshape(n, width), 255)
             chars = chars.astype(np.uint8)
         self.broken = np.count_nonzero(chars, axis=1) != lengths  # NUL characters inside
-        chars[self.broken] = 0
         self.chars = chars
         layout = _LAYOUT[chars]
+        layout[self.broken] = 255  # a layout of its own, never confused with "" or a valid string
         self.layout_of, first = _group_rows(layout)
         spans = _split(values[first])
         self.start, self.length, self.values, self.shapes = spans
@@ -394,7 +431,9 @@ def _split(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
     first_seg = np.searchsorted(seg_row, np.arange(n))
     token = np.arange(len(seg_start)) - first_seg[seg_row]
     seg_kind = kind[seg_start]
-    symbol = np.where(seg_kind == 1, np.where(seg_len < 10, ord("0") + seg_len, ord("#")), _SYMBOL[char[seg_start]])
+    symbol = np.where(
+        seg_kind == 1, np.where(seg_len < 10, ord("0") + seg_len, ord("#")), _SYMBOL[char[seg_start]]
+    )
     words = seg_kind == 2
     pos = np.minimum(np.searchsorted(_WORD_CODES, seg_value[words]), len(_WORD_CODES) - 1)
     known = (_WORD_CODES[pos] == seg_value[words]) & (seg_len[words] <= 9)
@@ -414,16 +453,16 @@ def _split(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
 # ---------------------------------------------------------------------------------------------------
 # Formats, as regular expressions over shape strings; a group's position is its token's index.
 
-_CLOCK = r"(?P<H>[12])(?::(?P<MI>2)(?::(?P<S>2)(?:[.,](?P<F>[1-9]))?)?)?"
-_OFFSET = r"(?: ?(?:(?P<Z>Z)|(?P<SIGN>[+-])(?:(?P<OHM>4)|(?P<OH>2)(?::(?P<OM>2))?)))?"
-_TAIL = rf"(?:(?:T|,? ){_CLOCK}(?: ?(?P<AP>P))?{_OFFSET})?"
+_CLOCK_RE = r"(?P<H>[12])(?::(?P<MI>2)(?::(?P<S>2)(?:[.,](?P<F>[1-9]))?)?)?"
+_OFFSET_RE = r"(?: ?(?:(?P<Z>Z)|(?P<SIGN>[+-])(?:(?P<OHM>4)|(?P<OH>2)(?::(?P<OM>2))?)))?"
+_TAIL_RE = rf"(?:(?:T|,? ){_CLOCK_RE}(?: ?(?P<AP>P))?{_OFFSET_RE})?"
 _DATE_PATTERNS = [
-    ("ymd", rf"(?P<Y>4)(?P<s>[-/.])(?P<MO>[12])(?P=s)(?P<D>[12]){_TAIL}"),
-    ("numeric", rf"(?P<A>[12])(?P<s>[-/.])(?P<B>[12])(?P=s)(?P<Y>[24]){_TAIL}"),
-    ("day_name", rf"(?:W,? ?)?(?P<D>[12])o?[- .]?(?P<MN>M)\.?[- ,]? ?(?P<Y>[24]){_TAIL}"),
-    ("name_day", rf"(?:W,? ?)?(?P<MN>M)\.?[- ]?(?P<D>[12])o?(?:,? |-)?(?P<Y>4){_TAIL}"),
-    ("year_name_day", rf"(?P<Y>4)-(?P<MN>M)-(?P<D>[12]){_TAIL}"),
-    ("compact", rf"(?P<YMD>8)(?:(?:T|T? )(?:(?P<HMS>6)|(?P<HM>4))(?:[.,](?P<F>[1-9]))?{_OFFSET})?"),
+    ("ymd", rf"(?P<Y>4)(?P<s>[-/.])(?P<MO>[12])(?P=s)(?P<D>[12]){_TAIL_RE}"),
+    ("numeric", rf"(?P<A>[12])(?P<s>[-/.])(?P<B>[12])(?P=s)(?P<Y>[24]){_TAIL_RE}"),
+    ("day_name", rf"(?:W,? ?)?(?P<D>[12])o?[- .]?(?P<MN>M)\.?[- ,]? ?(?P<Y>[24]){_TAIL_RE}"),
+    ("name_day", rf"(?:W,? ?)?(?P<MN>M)\.?[- ]?(?P<D>[12])o?(?:,? |-)?(?P<Y>4){_TAIL_RE}"),
+    ("year_name_day", rf"(?P<Y>4)-(?P<MN>M)-(?P<D>[12]){_TAIL_RE}"),
+    ("compact", rf"(?P<YMD>8)(?:(?:T|T? )(?:(?P<HMS>6)|(?P<HM>4))(?:[.,](?P<F>[1-9]))?{_OFFSET_RE})?"),
     ("month", r"(?P<Y>4)[-/.](?P<MO>[12])"),
     ("month", r"(?P<MO>[12])[-/.](?P<Y>4)"),
     ("month", r"(?P<MN>M)\.?[- ,]? ?(?P<Y>4)"),
@@ -450,7 +489,9 @@ def _parse_unique(
     lengths[too_long] = 0  # parsed as "", then marked unparseable below
     order = np.argsort(-lengths, kind="stable")
     parts = [
-        _parse_chunk(np.where(lengths[rows] > 0, values[rows], ""), lengths[rows], patterns, dayfirst, time_of_day)
+        _parse_chunk(
+            np.where(lengths[rows] > 0, values[rows], ""), lengths[rows], patterns, dayfirst, time_of_day
+        )
         for rows in (order[i : i + _CHUNK] for i in range(0, len(values), _CHUNK))
     ]
     result = {key: np.empty(len(values), dtype=parts[0][key].dtype) for key in parts[0]}
@@ -502,7 +543,9 @@ def _match(shape: str, patterns: list) -> tuple[str, re.Match] | None:
     return None
 
 
-def _fill(kind: str, m: re.Match, rows: np.ndarray, tokens: _Tokens, c: dict[str, np.ndarray], dayfirst: bool) -> None:
+def _fill(
+    kind: str, m: re.Match, rows: np.ndarray, tokens: _Tokens, c: dict[str, np.ndarray], dayfirst: bool
+) -> None:
     """Copy the tokens of one shape group into the component arrays."""
 
     def get(name: str) -> np.ndarray:
@@ -572,7 +615,9 @@ def _assemble(c: dict[str, np.ndarray], empty: np.ndarray) -> dict[str, np.ndarr
     hour, ap = c["H"], c["AP"]
     pm = ap == 12
     bad_ap = (ap >= 0) & ((hour > 12) & ~pm | (hour == 0) & pm)
-    hour = np.where((ap >= 0) & (hour == 12), np.where(pm, 12, 0), np.where(pm & (hour < 12), hour + 12, hour))
+    hour = np.where(
+        (ap >= 0) & (hour == 12), np.where(pm, 12, 0), np.where(pm & (hour < 12), hour + 12, hour)
+    )
     checks = [
         ((c["Y"] < 1700) | (c["Y"] > 2200), _YEAR_RANGE),
         ((c["MO"] < 1) | (c["MO"] > 12), np.where(c["HINT"] == 1, _DAYFIRST_HINT, _MONTH_RANGE)),
@@ -597,7 +642,9 @@ def _assemble(c: dict[str, np.ndarray], empty: np.ndarray) -> dict[str, np.ndarr
     local = midnight + np.where(ok, clock, 0)
     precision = np.where(ok, c["PREC"], 0)
     end_local = np.where(
-        precision == _DAY, midnight + _NS_PER_DAY, np.where(precision == _MONTH, following * _NS_PER_DAY, _NAT)
+        precision == _DAY,
+        midnight + _NS_PER_DAY,
+        np.where(precision == _MONTH, following * _NS_PER_DAY, _NAT),
     )
     err = np.where(empty, _FORMAT, err)
     return {

@@ -31,6 +31,7 @@ step_importincidents() {
     --SOURCE_CRS=EPSG:32616 --TIMEZONE=America/Chicago \
     --BOUNDARY="$CITY/boundary.geojson" \
     --CATEGORY_MAP="$CITY/exports/category_map.csv" \
+    --MERGE_WITHIN_SOURCE=true \
     --OUTPUT="$GPKG"
 }
 

@@ -37,8 +37,8 @@
     <alias field="incident_id" index="1" name="Incident"/>
     <alias field="category" index="2" name="Category"/>
     <alias field="occurred_local" index="6" name="Occurred (local)"/>
-    <alias field="time_precision" index="9" name="Time known to the"/>
-    <alias field="source_ids" index="15" name="Source records"/>
+    <alias field="time_precision" index="8" name="Time known to the"/>
+    <alias field="source_ids" index="14" name="Source records"/>
   </aliases>
   <mapTip>[% "category" %] · [% "occurred_local" %] ([% "time_precision" %])&lt;br&gt;[% "source_ids" %]</mapTip>
   <previewExpression>"category" || ' ' || "occurred_local"</previewExpression>

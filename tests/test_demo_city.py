@@ -351,8 +351,8 @@ def test_rms_planted_rows(files, city):
 
 def test_cad_and_911_planted_rows(files, city, incidents):
     cmap = files["map"]
-    for source, column in (("cad", "CallType"), ("911", "nature")):
-        mapped = set(cmap.loc[cmap["source"] == source, "value"])
+    for source, column, map_source in (("cad", "CallType", "cad_calls"), ("911", "nature", "calls_911")):
+        mapped = set(cmap.loc[cmap["source"] == map_source, "value"])
         noise = rows_of(files, source, "noise_call")
         assert not set(noise[column]) & mapped and (noise["incident_key"] == "").all()
         real = rows_of(files, source, "ok")

@@ -103,7 +103,7 @@ def test_every_rule_on_a_small_rms_export():
     day = result.incidents[result.incidents["source_id"] == "R6"].iloc[0]
     assert day["time_precision"] == "day"
     # the whole local day, 6:00 UTC to 6:00 UTC (CST is UTC-6)
-    assert str(day["window_start_utc"]) == "2024-03-08 06:00:00"
+    assert str(day["occurred_utc"]) == "2024-03-08 06:00:00"
     assert str(day["window_end_utc"]) == "2024-03-09 06:00:00"
     r1 = result.incidents[
         (result.incidents["source_id"] == "R1") & (result.incidents["category_raw"] == "0501")

@@ -37,3 +37,44 @@ def test_parameter_arguments_repeat_lists():
 
 def test_parse_json_answer_skips_leading_output():
     assert parse_json_answer('a plugin printed this\n{"results": {"N": 1}}') == {"results": {"N": 1}}
+
+
+def test_import_incidents_from_the_command_line(qgis_process_run, demo_city_dir, tmp_path):
+    """The demo exports imported by qgis_process: counts add up and the GeoPackage holds every table."""
+    import sqlite3
+
+    exports = demo_city_dir / "exports"
+    out = tmp_path / "cli.gpkg"
+    answer = qgis_process_run(
+        "beatcast:importincidents",
+        {
+            "INPUT_FILES": [str(exports / f) for f in ("rms_reports.csv", "cad_calls.csv", "calls_911.csv")],
+            "SOURCE_CRS": "EPSG:32616",
+            "TIMEZONE": "America/Chicago",
+            "BOUNDARY": str(demo_city_dir / "boundary.geojson"),
+            "CATEGORY_MAP": str(exports / "category_map.csv"),
+            "MERGE_WITHIN_SOURCE": True,
+            "OUTPUT": str(out),
+        },
+    )
+    results = answer["results"]
+    assert results["OUTPUT"] == f"{out}|layername=incidents"
+    read = results["ROWS_READ"]
+    assert read == results["ACCEPTED"] + results["MERGED"] + results["NETTED"] + results["REJECTED_COUNT"]
+    assert results["ACCEPTED"] > 20000 and results["OUTPUT_CRS"] == "EPSG:32616"
+    with sqlite3.connect(out) as con:
+        assert con.execute("SELECT count(*) FROM incidents").fetchone()[0] == results["ACCEPTED"]
+        assert con.execute("SELECT count(*) FROM rejected_rows").fetchone()[0] == results["REJECTED_COUNT"]
+        assert con.execute("SELECT algorithm FROM beatcast_run_log").fetchall() == [("beatcast:importincidents",)]
+
+
+def test_bad_input_fails_with_the_file_named(qgis_process_env, tmp_path):
+    bad = tmp_path / "nodates.csv"
+    bad.write_text("id,x,y\n1,2,3\n")
+    done = run_qgis_process(
+        ["run", "beatcast:importincidents", f"--INPUT_FILES={bad}", f"--OUTPUT={tmp_path / 'o.gpkg'}"],
+        qgis_process_env,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "nodates: no date column" in done.stdout + done.stderr
