@@ -89,8 +89,17 @@ def child(files: list[str], crs: str) -> None:
     )
     seconds = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "rows": result["ROWS_READ"],
-                      "accepted": result["ACCEPTED"], "rejected": result["REJECTED_COUNT"]}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": peak_mb,
+                "rows": result["ROWS_READ"],
+                "accepted": result["ACCEPTED"],
+                "rejected": result["REJECTED_COUNT"],
+            }
+        )
+    )
 
 
 def run_case(label: str, files: list[str], crs: str) -> None:
@@ -120,8 +129,10 @@ def main() -> None:
         path = Path(tmp) / "synthetic.csv"
         t0 = time.perf_counter()
         synthetic_csv(path, args.rows)
-        print(f"generated {args.rows:,} synthetic rows in {time.perf_counter() - t0:.1f} s "
-              f"({path.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"generated {args.rows:,} synthetic rows in {time.perf_counter() - t0:.1f} s "
+            f"({path.stat().st_size / 1e6:.0f} MB)"
+        )
         run_case(f"synthetic {args.rows:,} rows", [str(path)], "EPSG:32616")
     stl = sorted((SHARED / "stlouis_slmpd" / "raw_monthly").glob("*/*.csv.gz"))
     if args.skip_stl or not stl:

@@ -58,7 +58,10 @@ def net_reversals(frame: pd.DataFrame) -> pd.DataFrame:
     involved = np.nonzero((neg | pos) & frame["source_id"].isin(reversed_ids).to_numpy())[0]
     key = np.full(len(frame), -1)
     key[involved] = (
-        frame.iloc[involved].groupby(["id_field", "source_id", "category_raw"], sort=False).ngroup().to_numpy()
+        frame.iloc[involved]
+        .groupby(["id_field", "source_id", "category_raw"], sort=False)
+        .ngroup()
+        .to_numpy()
     )
     pos_idx = np.nonzero(pos & (key >= 0))[0]
     neg_idx = np.nonzero(neg & has_id)[0]
@@ -211,7 +214,18 @@ def _proximity_edges(c: pd.DataFrame, opts: DedupOptions) -> list[tuple[int, int
 def merge_duplicates(frame: pd.DataFrame, priority: dict[str, int], opts: DedupOptions) -> pd.DataFrame:
     """Adds ``cluster`` (row position of the cluster's survivor) and flags to candidate rows."""
     cand_mask = (frame["outcome"] == "candidate").to_numpy()
-    needed = ["source", "source_id", "id_field", "ref_id", "category", "category_raw", "start_utc", "precision", "x", "y"]
+    needed = [
+        "source",
+        "source_id",
+        "id_field",
+        "ref_id",
+        "category",
+        "category_raw",
+        "start_utc",
+        "precision",
+        "x",
+        "y",
+    ]
     c = frame.loc[cand_mask, needed].reset_index(drop=True)
     c["pos"] = np.arange(len(c))
     id_edges, conflict = _id_edges(c)

@@ -19,7 +19,8 @@ numbers inside CAD EventNos but are unrelated), ``call_time_utc`` (ISO 8601, "Z"
 (5 decimals, a few metres of noise), ``nature``, ``caller_phone`` (personal).
 
 ``exports/category_map.csv``: ``source,value,category`` for every crime value (sources named by file
-stem as the importer names them: rms_reports OffenseCode, cad_calls CallType, calls_911 nature). Non-crime values are absent: they are "unmapped".
+stem as the importer names them: rms_reports OffenseCode, cad_calls CallType, calls_911 nature).
+Non-crime values are absent: they are "unmapped".
 
 ``truth/export_truth.csv``: ``source`` (rms/cad/911), ``row_number`` (1-based data row, header excluded),
 ``incident_key`` (the truth incident the row is about, empty when it is about none), ``planted``.

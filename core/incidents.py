@@ -10,7 +10,6 @@ Standard incident schema (GeoPackage layer ``incidents``), in the output CRS (me
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -292,7 +291,9 @@ def _spatial_and_period_checks(
         ]
 
 
-def _stable_ids(system, source_id, source, row_number, category_raw, start_utc) -> tuple[np.ndarray, np.ndarray]:
+def _stable_ids(
+    system, source_id, source, row_number, category_raw, start_utc
+) -> tuple[np.ndarray, np.ndarray]:
     """Ids from 64-bit hashes (pandas' fixed-key SipHash) of system, ID (or source#row), raw category
     and time; returned as hex text (made unique) and as the raw hashes."""
     text = [
@@ -321,7 +322,10 @@ def _build_incidents(frame: pd.DataFrame, options: ImportOptions) -> pd.DataFram
     outcome = col["outcome"]
     survivors = np.nonzero(outcome == "accepted")[0]
     ids, hashed = _stable_ids(
-        *(col[c][survivors] for c in ("id_field", "source_id", "source", "row_number", "category_raw", "start_utc"))
+        *(
+            col[c][survivors]
+            for c in ("id_field", "source_id", "source", "row_number", "category_raw", "start_utc")
+        )
     )
     time_from = col["time_from"][survivors]
     order = np.lexsort((hashed, col["start_utc"][time_from].astype(np.int64)))

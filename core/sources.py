@@ -85,10 +85,16 @@ def classify_origin(values: pd.Series) -> np.ndarray:
     codes, uniques = pd.factorize(values.fillna("").astype(str).str.strip())
     labels = np.array(
         [
-            "" if u == "" else u.lower() if u.lower() in ("reported", "discovered")
-            else "discovered" if _DISCOVERED.search(u) else "reported"
+            ""
+            if u == ""
+            else u.lower()
+            if u.lower() in ("reported", "discovered")
+            else "discovered"
+            if _DISCOVERED.search(u)
+            else "reported"
             for u in uniques
-        ] + [""],
+        ]
+        + [""],
         dtype=object,
     )
     return labels[codes]  # code -1 (missing) takes the trailing ""

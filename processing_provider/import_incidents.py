@@ -202,7 +202,7 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
             self.addParameter(parameter)
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, tr("Incidents (GeoPackage)"), QgsProcessing.TypeVectorPoint
+                self.OUTPUT, tr("Incidents"), QgsProcessing.TypeVectorPoint
             )
         )
         self.addOutput(QgsProcessingOutputVectorLayer(self.REJECTED, tr("Rejected rows")))

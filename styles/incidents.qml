@@ -2,7 +2,7 @@
 <qgis styleCategories="Symbology|Labeling|MapTips|Fields" version="3.22.16-Białowieża" labelsEnabled="0">
   <renderer-v2 type="singleSymbol" forceraster="0" symbollevels="0" enableorderby="0" referencescale="-1">
     <symbols>
-      <symbol type="marker" name="0" alpha="0.7" clip_to_extent="1" force_rhr="0">
+      <symbol type="marker" name="0" alpha="0.55" clip_to_extent="1" force_rhr="0">
         <data_defined_properties>
           <Option type="Map">
             <Option type="QString" name="name" value=""/>
@@ -19,11 +19,11 @@
             <Option type="QString" name="offset" value="0,0"/>
             <Option type="QString" name="offset_unit" value="MM"/>
             <Option type="QString" name="outline_color" value="255,255,255,200"/>
-            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_style" value="no"/>
             <Option type="QString" name="outline_width" value="0.15"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="scale_method" value="diameter"/>
-            <Option type="QString" name="size" value="1.6"/>
+            <Option type="QString" name="size" value="1.1"/>
             <Option type="QString" name="size_unit" value="MM"/>
             <Option type="QString" name="vertical_anchor_point" value="1"/>
           </Option>

@@ -73,3 +73,14 @@ def test_plugin_files_stay_small():
         if count > MAX_LINES:
             long_files.append(f"{_rel(path)}: {count} lines")
     assert not long_files, f"split these (over {MAX_LINES} lines):\n" + "\n".join(long_files)
+
+
+def test_import_guide_lists_every_field_and_reason():
+    """docs/import.md stays true to the code: every output field, rejection reason, role and option."""
+    from beatcast.core.fieldmap import OPTIONS, ROLES
+    from beatcast.core.incidents import INCIDENT_FIELDS
+    from beatcast.core.sources import REJECT_REASONS
+
+    guide = (REPO_ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    for name in [*INCIDENT_FIELDS, *REJECT_REASONS, *ROLES, *OPTIONS]:
+        assert f"`{name}`" in guide or (name in ("x", "y", "lon", "lat") and f"`{name}`," in guide), name

@@ -127,6 +127,17 @@ def test_bad_inputs_fail_with_a_message_naming_file_or_field(beatcast_provider, 
             "beatcast:importincidents",
             {"INPUT_FILES": [str(projected)], "FIELD_MAP": "date=Foo", "OUTPUT": str(tmp_path / "o.gpkg")},
         )
+    binary = tmp_path / "garbage.csv"
+    binary.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(QgsProcessingException, match="garbage"):
+        processing.run(
+            "beatcast:importincidents", {"INPUT_FILES": [str(binary)], "OUTPUT": str(tmp_path / "o.gpkg")}
+        )
+    with pytest.raises(QgsProcessingException, match="missing.csv"):
+        processing.run(
+            "beatcast:importincidents",
+            {"INPUT_FILES": [str(tmp_path / "missing.csv")], "OUTPUT": str(tmp_path / "o.gpkg")},
+        )
     assert not (tmp_path / "o.gpkg").exists()
 
 

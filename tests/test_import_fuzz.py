@@ -22,7 +22,9 @@ dates = st.one_of(
     ),
 )
 coords = st.one_of(
-    junk, st.sampled_from(["", "0", "nan", "1e400"]), st.floats(allow_nan=True, allow_infinity=True).map(str),
+    junk,
+    st.sampled_from(["", "0", "nan", "1e400"]),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
     st.floats(X0 - 5000, X0 + 5000).map(lambda v: f"{v:.2f}"),
 )
 row = st.tuples(
@@ -47,7 +49,9 @@ def accounted(result, n):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(row, min_size=1, max_size=40), within=st.booleans())
 def test_malformed_rows_are_accounted_for(rows, within):
-    frame = pd.DataFrame(rows, columns=["ReportNo", "OffenseCode", "DateOccur", "Count", "X", "Y"], dtype=object)
+    frame = pd.DataFrame(
+        rows, columns=["ReportNo", "OffenseCode", "DateOccur", "Count", "X", "Y"], dtype=object
+    )
     frame[ROW] = np.arange(1, len(frame) + 1)
     opts = ImportOptions(source_crs="EPSG:32616", target_crs="EPSG:32616", timezone="America/Chicago")
     opts.dedup.within_source = within

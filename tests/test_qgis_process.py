@@ -65,7 +65,9 @@ def test_import_incidents_from_the_command_line(qgis_process_run, demo_city_dir,
     with sqlite3.connect(out) as con:
         assert con.execute("SELECT count(*) FROM incidents").fetchone()[0] == results["ACCEPTED"]
         assert con.execute("SELECT count(*) FROM rejected_rows").fetchone()[0] == results["REJECTED_COUNT"]
-        assert con.execute("SELECT algorithm FROM beatcast_run_log").fetchall() == [("beatcast:importincidents",)]
+        assert con.execute("SELECT algorithm FROM beatcast_run_log").fetchall() == [
+            ("beatcast:importincidents",)
+        ]
 
 
 def test_bad_input_fails_with_the_file_named(qgis_process_env, tmp_path):
