@@ -42,7 +42,7 @@ from ..core.sources import REJECT_REASONS
 from . import compat, styling
 from .feedback import EngineProgress
 from .i18n import tr
-from .layers import QgisCrsOps, layer_to_source, ogr_spatial_index, polygons_of, read_file_sources
+from .layers import QgisCrsOps, crs_id, layer_to_source, ogr_spatial_index, polygons_of, read_file_sources
 
 INCIDENTS_TABLE, REJECTED_TABLE, ACCOUNTING_TABLE = "incidents", "rejected_rows", "import_accounting"
 
@@ -229,7 +229,7 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
 
     def _run(self, parameters, context, feedback):
         progress = EngineProgress(feedback, 0, 80)
-        files = self.parameterAsFileList(parameters, self.INPUT_FILES, context)
+        files = [f for f in self.parameterAsFileList(parameters, self.INPUT_FILES, context) if f]
         layers = self.parameterAsLayerList(parameters, self.INPUT_LAYERS, context)
         if not files and not layers:
             raise BeatCastInputError(
@@ -299,8 +299,8 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
         return ImportOptions(
             field_map=field_map,
             timezone=tz,
-            source_crs=source_crs.authid() or None if source_crs.isValid() else None,
-            target_crs=target_crs.authid() or None if target_crs.isValid() else None,
+            source_crs=crs_id(source_crs) if source_crs.isValid() else None,
+            target_crs=crs_id(target_crs) if target_crs.isValid() else None,
             category_map=readers.read_category_map(category_path) if category_path else None,
             default_category=self.parameterAsString(parameters, self.DEFAULT_CATEGORY, context) or "incident",
             boundary=boundary,

@@ -39,7 +39,7 @@ def read_file_sources(path: str, feedback=None) -> list[SourceTable]:
     """A delimited text file (read by the engine, any encoding) or any OGR dataset (zipped too)."""
     plain = path.split("|")[0]
     p = Path(plain)
-    if not p.exists():
+    if not p.is_file():
         raise BeatCastInputError(f"{plain}: file not found")
     suffixes = {s.lower() for s in p.suffixes[-2:]}
     if p.suffix.lower() in DELIMITED_SUFFIXES and not (suffixes & {".shp", ".gpkg", ".geojson"}):

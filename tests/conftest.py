@@ -136,3 +136,23 @@ def qgis_process_run(qgis_process_env):
         return run_algorithm(algorithm_id, parameters, qgis_process_env, timeout=timeout)
 
     return run
+
+
+def demo_import_parameters(city: Path, output: Path) -> dict:
+    """beatcast:importincidents parameters for the demo city's three exports (as `make demo` runs it)."""
+    exports = city / "exports"
+    return {
+        "INPUT_FILES": [str(exports / f) for f in ("rms_reports.csv", "cad_calls.csv", "calls_911.csv")],
+        "SOURCE_CRS": "EPSG:32616",
+        "TIMEZONE": "America/Chicago",
+        "BOUNDARY": str(city / "boundary.geojson"),
+        "CATEGORY_MAP": str(exports / "category_map.csv"),
+        "MERGE_WITHIN_SOURCE": True,
+        "OUTPUT": str(output),
+    }
+
+
+@pytest.fixture(scope="session")
+def demo_import_params():
+    """demo_import_parameters(city, output), as a fixture for test modules."""
+    return demo_import_parameters

@@ -14,25 +14,12 @@ from qgis.core import (
 from beatcast.core import gpkg, runlog
 
 
-def demo_parameters(city, output):
-    exports = city / "exports"
-    return {
-        "INPUT_FILES": [str(exports / f) for f in ("rms_reports.csv", "cad_calls.csv", "calls_911.csv")],
-        "SOURCE_CRS": "EPSG:32616",
-        "TIMEZONE": "America/Chicago",
-        "BOUNDARY": str(city / "boundary.geojson"),
-        "CATEGORY_MAP": str(exports / "category_map.csv"),
-        "MERGE_WITHIN_SOURCE": True,
-        "OUTPUT": str(output),
-    }
-
-
 @pytest.fixture(scope="module")
-def demo_run(beatcast_provider, demo_city_dir, tmp_path_factory):
+def demo_run(beatcast_provider, demo_city_dir, demo_import_params, tmp_path_factory):
     import processing
 
     out = tmp_path_factory.mktemp("import") / "incidents.gpkg"
-    result = processing.run("beatcast:importincidents", demo_parameters(demo_city_dir, out))
+    result = processing.run("beatcast:importincidents", demo_import_params(demo_city_dir, out))
     return out, result
 
 
@@ -71,27 +58,27 @@ def test_run_log_records_the_run(demo_run):
     assert f'"accepted": {result["ACCEPTED"]}' in run["counts_json"]
 
 
-def test_rerun_appends_to_the_log_and_is_deterministic(demo_run, demo_city_dir, tmp_path):
+def test_rerun_appends_to_the_log_and_is_deterministic(demo_run, demo_city_dir, demo_import_params, tmp_path):
     import processing
 
     out, first = demo_run
     again = tmp_path / "again.gpkg"
-    second = processing.run("beatcast:importincidents", demo_parameters(demo_city_dir, again))
+    second = processing.run("beatcast:importincidents", demo_import_params(demo_city_dir, again))
     a = gpkg.read_table(out, "incidents").drop(columns="fid")
     b = gpkg.read_table(again, "incidents").drop(columns="fid")
     assert a.equals(b)
-    processing.run("beatcast:importincidents", demo_parameters(demo_city_dir, again))
+    processing.run("beatcast:importincidents", demo_import_params(demo_city_dir, again))
     assert len(runlog.read_runs(again)) == 2
     assert second["ACCEPTED"] == first["ACCEPTED"]
 
 
-def test_styled_when_loaded(beatcast_provider, demo_city_dir, tmp_path):
+def test_styled_when_loaded(beatcast_provider, demo_city_dir, demo_import_params, tmp_path):
     import processing
 
     project = QgsProject.instance()
     project.clear()
     out = tmp_path / "loaded.gpkg"
-    processing.runAndLoadResults("beatcast:importincidents", demo_parameters(demo_city_dir, out))
+    processing.runAndLoadResults("beatcast:importincidents", demo_import_params(demo_city_dir, out))
     layers = {layer.name(): layer for layer in project.mapLayers().values()}
     incidents = [lyr for lyr in layers.values() if lyr.source().endswith("layername=incidents")]
     assert len(incidents) == 1
@@ -141,7 +128,7 @@ def test_bad_inputs_fail_with_a_message_naming_file_or_field(beatcast_provider, 
     assert not (tmp_path / "o.gpkg").exists()
 
 
-def test_cancelled_run_leaves_no_output(beatcast_provider, demo_city_dir, tmp_path):
+def test_cancelled_run_leaves_no_output(beatcast_provider, demo_city_dir, demo_import_params, tmp_path):
     from qgis.core import QgsApplication
 
     alg = QgsApplication.processingRegistry().createAlgorithmById("beatcast:importincidents")
@@ -149,7 +136,7 @@ def test_cancelled_run_leaves_no_output(beatcast_provider, demo_city_dir, tmp_pa
     feedback.progressChanged.connect(lambda p: feedback.cancel() if p > 30 else None)
     context = QgsProcessingContext()
     out = tmp_path / "cancelled.gpkg"
-    results, ok = alg.run(demo_parameters(demo_city_dir, out), context, feedback)
+    results, ok = alg.run(demo_import_params(demo_city_dir, out), context, feedback)
     assert feedback.isCanceled()
     assert not out.exists()
     assert not list(tmp_path.glob("*.gpkg"))
@@ -181,3 +168,38 @@ def test_ogr_layers_and_geometry_inputs(beatcast_provider, tmp_path):
     with sqlite3.connect(out) as con:
         reason = con.execute("SELECT reason FROM rejected_rows").fetchone()[0]
     assert reason == "missing_coordinates"
+
+
+def test_project_layers_and_study_period(beatcast_provider, tmp_path):
+    """INPUT_LAYERS takes any vector layer (here a memory layer); START/END reject by local date."""
+    import processing
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY
+
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=event:string&field=when:string", "cad", "memory")
+    features = []
+    for i, when in enumerate(
+        ["2024-02-28 23:30", "2024-03-01 00:30", "2024-03-31 23:59", "2024-04-01 00:01"]
+    ):
+        f = QgsFeature(layer.fields())
+        f.setAttributes([f"E{i}", when])
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(-89.6 + i * 0.001, 40.7)))
+        features.append(f)
+    layer.dataProvider().addFeatures(features)
+    QgsProject.instance().addMapLayer(layer)  # as an analyst's project layer
+    out = tmp_path / "layers.gpkg"
+    result = processing.run(
+        "beatcast:importincidents",
+        {
+            "INPUT_LAYERS": [layer],
+            "FIELD_MAP": "datetime=when, id=event",
+            "TIMEZONE": "America/Chicago",
+            "START_DATE": "2024-03-01",
+            "END_DATE": "2024-04-01",
+            "OUTPUT": str(out),
+        },
+    )
+    assert result["ROWS_READ"] == 4 and result["ACCEPTED"] == 2
+    rejected = gpkg.read_table(out, "rejected_rows")
+    assert sorted(rejected["row_number"]) == [1, 4]
+    assert set(rejected["reason"]) == {"outside_study_period"}
+    QgsProject.instance().removeMapLayer(layer.id())

@@ -39,24 +39,14 @@ def test_parse_json_answer_skips_leading_output():
     assert parse_json_answer('a plugin printed this\n{"results": {"N": 1}}') == {"results": {"N": 1}}
 
 
-def test_import_incidents_from_the_command_line(qgis_process_run, demo_city_dir, tmp_path):
+def test_import_incidents_from_the_command_line(
+    qgis_process_run, demo_city_dir, demo_import_params, tmp_path
+):
     """The demo exports imported by qgis_process: counts add up and the GeoPackage holds every table."""
     import sqlite3
 
-    exports = demo_city_dir / "exports"
     out = tmp_path / "cli.gpkg"
-    answer = qgis_process_run(
-        "beatcast:importincidents",
-        {
-            "INPUT_FILES": [str(exports / f) for f in ("rms_reports.csv", "cad_calls.csv", "calls_911.csv")],
-            "SOURCE_CRS": "EPSG:32616",
-            "TIMEZONE": "America/Chicago",
-            "BOUNDARY": str(demo_city_dir / "boundary.geojson"),
-            "CATEGORY_MAP": str(exports / "category_map.csv"),
-            "MERGE_WITHIN_SOURCE": True,
-            "OUTPUT": str(out),
-        },
-    )
+    answer = qgis_process_run("beatcast:importincidents", demo_import_params(demo_city_dir, out))
     results = answer["results"]
     assert results["OUTPUT"] == f"{out}|layername=incidents"
     read = results["ROWS_READ"]
