@@ -2,7 +2,9 @@
 
 Run: .venv/bin/python benchmarks/bench_import.py [--rows 1000000] [--skip-stl]
 Each case runs beatcast:importincidents end to end through Processing (read, clean, dedup, write the
-GeoPackage) in a child process, so the peak resident memory printed is that case's alone.
+GeoPackage with its R-tree spatial index) in a child process, so the peak resident memory printed is that
+case's alone. The 1M case runs again without the spatial index (SQLite builds R-trees at ~20 s per
+million rows).
 Target (issue 2): 1M rows in under 30 s and under 2 GB on a 2-core machine.
 """
 
@@ -64,7 +66,7 @@ def synthetic_csv(path: Path, rows: int, seed: int = 7) -> None:
     out.to_csv(path, index=False)
 
 
-def child(files: list[str], crs: str) -> None:
+def child(files: list[str], crs: str, spatial_index: bool = True) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(Path(tempfile.mkdtemp())))
     (Path(sys.path[0]) / "beatcast").symlink_to(ROOT)
@@ -85,7 +87,13 @@ def child(files: list[str], crs: str) -> None:
     t0 = time.perf_counter()
     result = processing.run(
         "beatcast:importincidents",
-        {"INPUT_FILES": files, "SOURCE_CRS": crs, "TIMEZONE": "America/Chicago", "OUTPUT": str(out)},
+        {
+            "INPUT_FILES": files,
+            "SOURCE_CRS": crs,
+            "TIMEZONE": "America/Chicago",
+            "OUTPUT": str(out),
+            "SPATIAL_INDEX": spatial_index,
+        },
     )
     seconds = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -102,8 +110,8 @@ def child(files: list[str], crs: str) -> None:
     )
 
 
-def run_case(label: str, files: list[str], crs: str) -> None:
-    cmd = [sys.executable, __file__, "--child", crs, *files]
+def run_case(label: str, files: list[str], crs: str, spatial_index: bool = True) -> None:
+    cmd = [sys.executable, __file__, "--child", crs, "1" if spatial_index else "0", *files]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     line = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
     if done.returncode or not line:
@@ -123,7 +131,7 @@ def main() -> None:
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
-        child(args.child[1:], args.child[0])
+        child(args.child[2:], args.child[0], args.child[1] == "1")
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "synthetic.csv"
@@ -134,6 +142,7 @@ def main() -> None:
             f"({path.stat().st_size / 1e6:.0f} MB)"
         )
         run_case(f"synthetic {args.rows:,} rows", [str(path)], "EPSG:32616")
+        run_case(f"synthetic {args.rows:,}, no spatial index", [str(path)], "EPSG:32616", spatial_index=False)
     stl = sorted((SHARED / "stlouis_slmpd" / "raw_monthly").glob("*/*.csv.gz"))
     if args.skip_stl or not stl:
         print("St. Louis: skipped (../shared/data absent)" if not stl else "St. Louis: skipped")

@@ -3,8 +3,7 @@
 Why not GDAL: the engine must run without QGIS, and writing a million points through per-feature
 Python calls is the slowest step of an import. Here point geometries are packed with numpy into
 GeoPackage binary blobs and inserted in bulk. The files are ordinary GeoPackages: QGIS, GDAL and
-any GeoPackage reader open them. The spatial index is left to the caller (the QGIS adapter asks
-GDAL to build it), so this module writes no rtree.
+any GeoPackage reader open them. Point tables get the standard R-tree spatial index (``gpkg_rtree``).
 
 Column types: "TEXT", "INTEGER", "REAL", "DATETIME" (ISO 8601 UTC text, ``YYYY-MM-DDTHH:MM:SS.sssZ``),
 "DATE".
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from . import gpkg_rtree
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10200
@@ -74,6 +75,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     """Open (creating and initialising when new) a GeoPackage."""
     path = Path(path)
     con = sqlite3.connect(str(path))
+    gpkg_rtree.register_functions(con)  # for the spatial-index triggers of tables written here
     con.execute("PRAGMA foreign_keys = OFF")
     # Bulk writes: a crash mid-write is handled by the caller writing to a temporary file first.
     con.execute("PRAGMA synchronous = OFF")
@@ -217,19 +219,22 @@ def write_points(
     y: np.ndarray,
     srs: SpatialReference,
     description: str = "",
+    spatial_index: bool = True,
 ) -> None:
-    """Write a point feature table (replacing a table of the same name)."""
+    """Write a point feature table (replacing a table of the same name), with fids 1..n in frame order
+    and, unless asked not to, its GeoPackage R-tree spatial index."""
+    x = np.asarray(x, dtype="f8")
+    y = np.asarray(y, dtype="f8")
     with closing(connect(path)) as con:
         drop_table(con, table)
         _ensure_srs(con, srs)
         _create(con, table, columns, geometry=True)
-        x = np.asarray(x, dtype="f8")
-        y = np.asarray(y, dtype="f8")
         blobs = point_blobs(x, y, srs.srs_id)
         values = [_sql_values(frame[c], k) for c, k in columns.items()]
-        names = ", ".join(['"geom"'] + [f'"{c}"' for c in columns])
-        marks = ", ".join(["?"] * (len(columns) + 1))
-        con.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', zip(blobs, *values))
+        names = ", ".join(['"fid"', '"geom"'] + [f'"{c}"' for c in columns])
+        marks = ", ".join(["?"] * (len(columns) + 2))
+        fids = range(1, len(blobs) + 1)
+        con.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', zip(fids, blobs, *values))
         bounds = (
             (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
             if len(x)
@@ -244,6 +249,8 @@ def write_points(
             "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', ?, 0, 0)", (table, srs.srs_id)
         )
         con.commit()
+        if spatial_index:
+            gpkg_rtree.build(con, table, x, y)
 
 
 def write_table(

@@ -42,7 +42,7 @@ from ..core.sources import REJECT_REASONS
 from . import compat, styling
 from .feedback import EngineProgress
 from .i18n import tr
-from .layers import QgisCrsOps, crs_id, layer_to_source, ogr_spatial_index, polygons_of, read_file_sources
+from .layers import QgisCrsOps, crs_id, layer_to_source, polygons_of, read_file_sources
 
 INCIDENTS_TABLE, REJECTED_TABLE, ACCOUNTING_TABLE = "incidents", "rejected_rows", "import_accounting"
 
@@ -64,6 +64,7 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
     END_DATE = "END_DATE"
     KEEP_FIELDS = "KEEP_FIELDS"
     INCLUDE_PERSONAL = "INCLUDE_PERSONAL"
+    SPATIAL_INDEX = "SPATIAL_INDEX"
     OUTPUT = "OUTPUT"
     REJECTED = "REJECTED"
     ACCOUNTING = "ACCOUNTING"
@@ -190,7 +191,14 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterBoolean(
                 self.INCLUDE_PERSONAL, tr("Allow personal fields (names, addresses) in outputs"), False
             ),
+            QgsProcessingParameterBoolean(self.SPATIAL_INDEX, tr("Build the spatial index"), True),
         ]
+        advanced[-1].setHelp(
+            tr(
+                "About 20 s per million incidents. QGIS draws and selects faster with it; "
+                "it can be built later (Layer Properties > Source)."
+            )
+        )
         advanced[4].setHelp(
             tr(
                 "Off by default: distinct IDs of one system are distinct incidents. "
@@ -342,7 +350,15 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
             columns.update({k: "TEXT" for k in inc.columns if k not in columns})
             feedback.setProgressText(tr("Writing {} incidents").format(len(inc)))
             gpkg.write_points(
-                tmp, INCIDENTS_TABLE, inc, columns, inc["x"], inc["y"], srs, "BeatCast incidents"
+                tmp,
+                INCIDENTS_TABLE,
+                inc,
+                columns,
+                inc["x"],
+                inc["y"],
+                srs,
+                "BeatCast incidents",
+                spatial_index=self.parameterAsBool(parameters, self.SPATIAL_INDEX, context),
             )
             feedback.setProgress(90)
             gpkg.write_table(
@@ -351,7 +367,6 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
             gpkg.write_table(
                 tmp, ACCOUNTING_TABLE, result.accounting, ACCOUNTING_FIELDS, "where every row went"
             )
-            ogr_spatial_index(tmp, INCIDENTS_TABLE)
             logged = {k: v for k, v in parameters.items() if k != self.OUTPUT}
             runlog.append_run(
                 tmp,

@@ -216,14 +216,3 @@ def _transform_bulk(x: np.ndarray, y: np.ndarray, ct: QgsCoordinateTransform):
     if len(out) != n:
         raise RuntimeError("unexpected geometry size")
     return out["x"].copy(), out["y"].copy()
-
-
-def ogr_spatial_index(path: str, table: str) -> None:
-    """Ask GDAL to build the GeoPackage rtree (with its maintenance triggers) for a feature table."""
-    from osgeo import ogr
-
-    dataset = ogr.Open(str(path), 1)
-    if dataset is None:
-        raise BeatCastInputError(f"{path}: cannot be reopened to index it")
-    dataset.ExecuteSQL(f"SELECT CreateSpatialIndex('{table}', 'geom')")
-    dataset = None

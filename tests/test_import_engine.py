@@ -257,3 +257,35 @@ def test_geopackage_round_trip_and_append_only_run_log(tmp_path):
     layer = ds.GetLayerByName("pts")
     assert layer.GetFeatureCount() == 2
     assert layer.GetSpatialRef().GetAuthorityCode(None) == "32616"
+
+
+def test_spatial_index_is_valid_and_maintained(tmp_path):
+    path = tmp_path / "idx.gpkg"
+    rng = np.random.default_rng(3)
+    n = 5000
+    frame = pd.DataFrame({"v": np.arange(n)})
+    x, y = rng.uniform(0, 1000, n), rng.uniform(0, 1000, n)
+    srs = gpkg.SpatialReference.from_authid(UTM, gpkg.utm_wkt(16))
+    gpkg.write_points(path, "pts", frame, {"v": "INTEGER"}, x, y, srs)
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT rtreecheck('rtree_pts_geom')").fetchone()[0] == "ok"
+        box = con.execute(
+            "SELECT id FROM rtree_pts_geom WHERE minx >= 100 AND maxx <= 200 AND miny >= 300 AND maxy <= 400"
+        ).fetchall()
+        expected = np.nonzero((x >= 100) & (x <= 200) & (y >= 300) & (y <= 400))[0] + 1
+        assert sorted(r[0] for r in box) == expected.tolist()
+        ext = con.execute("SELECT extension_name FROM gpkg_extensions WHERE table_name='pts'").fetchone()
+        assert ext == ("gpkg_rtree_index",)
+    # The triggers keep it right through edits (plain sqlite3 gets the ST_ functions from gpkg.connect).
+    con = gpkg.connect(path)
+    con.execute("DELETE FROM pts WHERE fid = 1")
+    blob = gpkg.point_blobs(np.array([5000.0]), np.array([6000.0]), srs.srs_id)[0]
+    con.execute("INSERT INTO pts (geom, v) VALUES (?, -1)", (blob,))
+    con.commit()
+    assert con.execute("SELECT count(*) FROM rtree_pts_geom").fetchone()[0] == n
+    assert con.execute("SELECT minx, miny FROM rtree_pts_geom WHERE minx > 4000").fetchone() == (5000.0, 6000.0)
+    con.close()
+    dataset = pytest.importorskip("osgeo.ogr").Open(str(path))  # keep the dataset: layers die with it
+    layer = dataset.GetLayerByName("pts")
+    layer.SetSpatialFilterRect(100, 300, 200, 400)
+    assert layer.GetFeatureCount() == len(expected)
