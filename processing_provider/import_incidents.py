@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 from qgis.core import (
     QgsProcessing,
@@ -43,6 +38,7 @@ from . import compat, styling
 from .feedback import EngineProgress
 from .i18n import tr
 from .layers import QgisCrsOps, crs_id, layer_to_source, polygons_of, read_file_sources
+from .outputs import log_run, spatial_reference, staged_geopackage
 
 INCIDENTS_TABLE, REJECTED_TABLE, ACCOUNTING_TABLE = "incidents", "rejected_rows", "import_accounting"
 
@@ -333,18 +329,7 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
         return local.tz_localize(tz).tz_convert("UTC").tz_localize(None)
 
     def _write(self, destination, result, parameters, inputs, totals, feedback, context):
-        """Write into a temporary copy, then move it into place: a failed run leaves no half file."""
-        folder = Path(destination).resolve().parent
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(suffix=".gpkg", dir=str(folder))
-        os.close(handle)
-        try:
-            if Path(destination).exists():
-                shutil.copyfile(destination, tmp)
-            else:
-                os.remove(tmp)
-            crs_ops = QgisCrsOps(context.transformContext())
-            srs = gpkg.SpatialReference.from_authid(result.crs, crs_ops.wkt(result.crs))
+        with staged_geopackage(destination) as tmp:
             inc = result.incidents
             columns = {k: t for k, (t, _) in INCIDENT_FIELDS.items()}
             columns.update({k: "TEXT" for k in inc.columns if k not in columns})
@@ -356,7 +341,7 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
                 columns,
                 inc["x"],
                 inc["y"],
-                srs,
+                spatial_reference(result.crs, context),
                 "BeatCast incidents",
                 spatial_index=self.parameterAsBool(parameters, self.SPATIAL_INDEX, context),
             )
@@ -367,21 +352,16 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
             gpkg.write_table(
                 tmp, ACCOUNTING_TABLE, result.accounting, ACCOUNTING_FIELDS, "where every row went"
             )
-            logged = {k: v for k, v in parameters.items() if k != self.OUTPUT}
-            runlog.append_run(
+            log_run(
                 tmp,
                 "beatcast:importincidents",
-                logged,
+                parameters,
                 inputs=inputs,
                 counts=totals,
                 outputs={"gpkg": destination, "crs": result.crs},
             )
             if feedback.isCanceled():
                 raise Cancelled()
-            os.replace(tmp, destination)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
         feedback.setProgress(100)
 
     def _report(self, result, feedback):

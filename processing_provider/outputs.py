@@ -1,0 +1,44 @@
+"""Writing algorithm outputs into a BeatCast GeoPackage: all or nothing, and logged."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..core import gpkg, runlog
+from .layers import QgisCrsOps
+
+
+@contextmanager
+def staged_geopackage(destination: str) -> Iterator[str]:
+    """A temporary copy of ``destination`` (or a fresh path) in the same folder, moved into place when the
+    block completes and removed when it fails or is cancelled: no run leaves a half-written GeoPackage,
+    and tables the run does not write (the run log, other outputs) are kept."""
+    folder = Path(destination).resolve().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(suffix=".gpkg", dir=str(folder))
+    os.close(handle)
+    try:
+        if Path(destination).exists():
+            shutil.copyfile(destination, tmp)
+        else:
+            os.remove(tmp)
+        yield tmp
+        os.replace(tmp, destination)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def spatial_reference(crs: str, context) -> gpkg.SpatialReference:
+    return gpkg.SpatialReference.from_authid(crs, QgisCrsOps(context.transformContext()).wkt(crs))
+
+
+def log_run(path: str, algorithm_id: str, parameters: dict, skip=("OUTPUT",), **details) -> str:
+    """Append this run to the GeoPackage's run log (parameters minus the output paths)."""
+    logged = {k: v for k, v in parameters.items() if k not in skip}
+    return runlog.append_run(path, algorithm_id, logged, **details)
