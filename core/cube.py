@@ -20,14 +20,18 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .cube_store import CUBES_TABLE, FORMAT_VERSION, cube_names, cube_path, read_cube, write_cube
 from .errors import BeatCastInputError
 from .incidents import Cancelled, Progress
 from .timebins import NAT, BinEdges, utc_ns
 
 DENSE_MAX_BYTES = 512 * 2**20  # larger cubes are kept as CSR (storage="auto")
-CHUNK_ENTRIES = 4_000_000  # (incident, bin) pairs expanded at a time: bounds the memory of long windows
+CHUNK_ENTRIES = 1_000_000  # (incident, bin) pairs expanded at a time: bounds the memory of long windows
 NO_CATEGORY = "(no category)"
 _STORAGES = ("auto", "dense", "csr")
+# Storage lives in cube_store; re-exported so callers need only this module.
+__all__ = ["Cube", "aggregate", "cube_frame", "totals_per_bin", "totals_per_cell"]
+__all__ += ["CUBES_TABLE", "FORMAT_VERSION", "cube_names", "cube_path", "read_cube", "write_cube"]
 
 
 @dataclass
@@ -90,7 +94,9 @@ class Cube:
         if self.n_categories == 1:
             return self.counts if self.is_sparse else self.counts[0]
         if self.is_sparse:
-            return sum((self.counts[k * n : (k + 1) * n] for k in range(1, self.n_categories)), self.counts[:n])
+            return sum(
+                (self.counts[k * n : (k + 1) * n] for k in range(1, self.n_categories)), self.counts[:n]
+            )
         return self.counts.sum(axis=0, dtype=np.float32)
 
     def dense(self) -> np.ndarray:
@@ -124,6 +130,35 @@ def _reduce(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarr
     keys, weights = keys[order], weights[order]
     first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     return keys[first], np.add.reduceat(weights, first)
+
+
+class _Counts:
+    """Sums (key, weight) pairs, key = (category * n_cells + cell) * n_bins + bin: a dense cube adds each
+    batch straight into its float32 array; a CSR cube keeps the reduced batches and merges them at the end."""
+
+    def __init__(self, n_categories: int, layer: int, dense: bool):
+        self.layer = layer
+        self.dense = np.zeros(n_categories * layer, dtype=np.float32) if dense else None
+        self.parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self.by_category = np.zeros(n_categories)
+
+    def add(self, keys: np.ndarray, weights: np.ndarray) -> None:
+        keys, sums = _reduce(keys, weights)
+        self.by_category += np.bincount(keys // self.layer, weights=sums, minlength=len(self.by_category))
+        if self.dense is not None:
+            self.dense[keys] += sums  # keys are unique within a batch, so += is a true sum
+        else:
+            self.parts.append((keys, sums))
+
+    def result(self, shape: tuple[int, int, int]) -> np.ndarray | sp.csr_matrix:
+        if self.dense is not None:
+            return self.dense.reshape(shape)
+        keys, sums = (
+            self.parts[0] if len(self.parts) == 1 else _reduce(*map(np.concatenate, zip(*self.parts)))
+        )
+        n_rows = shape[0] * shape[1]
+        indptr = np.r_[0, np.cumsum(np.bincount(keys // shape[2], minlength=n_rows))]
+        return sp.csr_matrix((sums.astype(np.float32), keys % shape[2], indptr), shape=(n_rows, shape[2]))
 
 
 def _expand(b0, nb, lo, hi, dur, edges):
@@ -215,7 +250,10 @@ def aggregate(
     row = codes * n_cells + cells
     single = nb == 1
     weight = np.where(instant, 1.0, (hi - lo) / dur)
-    parts = [_reduce(row[single] * n_bins + b0[single], weight[single])]
+    dense_bytes = 4 * n_cat * n_cells * n_bins
+    dense = storage == "dense" or (storage == "auto" and dense_bytes <= DENSE_MAX_BYTES)
+    counts = _Counts(n_cat, n_cells * n_bins, dense)
+    counts.add(row[single] * n_bins + b0[single], weight[single])
     progress.set_progress(30)
 
     multi = np.flatnonzero(nb > 1)
@@ -227,28 +265,13 @@ def aggregate(
             if progress.is_canceled():
                 raise Cancelled()
             owner, b, w = _expand(b0[chunk], nb[chunk], lo[chunk], hi[chunk], dur[chunk], edges)
-            parts.append(_reduce(row[chunk][owner] * n_bins + b, w))
-            progress.set_progress(30 + 50 * (np.searchsorted(multi, chunk[-1]) + 1) / len(multi))
+            counts.add(row[chunk][owner] * n_bins + b, w)
+            progress.set_progress(30 + 60 * (np.searchsorted(multi, chunk[-1]) + 1) / len(multi))
     if progress.is_canceled():
         raise Cancelled()
-    keys, sums = parts[0] if len(parts) == 1 else _reduce(*map(np.concatenate, zip(*parts)))
-    progress.set_progress(85)
-
-    total = float(sums.sum())
+    total = float(counts.by_category.sum())
     if total == 0:
         _raise_nothing_inside(in_cells, starts, ends, bins)
-    dense_bytes = 4 * n_cat * n_cells * n_bins
-    if storage == "dense" or (storage == "auto" and dense_bytes <= DENSE_MAX_BYTES):
-        counts = np.zeros(n_cat * n_cells * n_bins, dtype=np.float32)
-        counts[keys] = sums
-        counts = counts.reshape(n_cat, n_cells, n_bins)
-        storage = "dense"
-    else:
-        rows = keys // n_bins
-        indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n_cat * n_cells))]
-        shape = (n_cat * n_cells, n_bins)
-        counts = sp.csr_matrix((sums.astype(np.float32), keys % n_bins, indptr), shape=shape)
-        storage = "csr"
 
     count_outside = ~no_time & ~in_cells
     outside = {
@@ -257,23 +280,22 @@ def aggregate(
         "before": _by_category(codes, np.where(in_cells, before, 0.0), n_cat, names),
         "after": _by_category(codes, np.where(in_cells, after, 0.0), n_cat, names),
     }
-    by_category = np.bincount(keys // (n_cells * n_bins), weights=sums, minlength=n_cat)
     precisions = pd.Series(precision if precision is not None else [], dtype=object).fillna("unknown")
     metadata = {
         "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "source": source,
         "n_incidents": n,
         "aoristic": bool(aoristic),
-        "storage": storage,
         "total": total,
-        "total_by_category": {name: float(t) for name, t in zip(names, by_category)},
+        "total_by_category": {name: float(t) for name, t in zip(names, counts.by_category)},
         "outside_total": float(sum(sum(v.values()) for v in outside.values())),
         "precision_counts": {str(k): int(v) for k, v in precisions.value_counts().sort_index().items()},
         "multi_bin_incidents": int(len(multi)),
         "max_bins_per_incident": int(nb.max()),
     }
     progress.set_progress(100)
-    return Cube(counts, cell_ids, names, bins, crs, grid_table, outside, metadata)
+    matrix = counts.result((n_cat, n_cells, n_bins))
+    return Cube(matrix, cell_ids, names, bins, crs, grid_table, outside, metadata)
 
 
 def _raise_nothing_inside(in_cells, starts, ends, bins: BinEdges) -> None:

@@ -166,7 +166,9 @@ def ceil_local(ts: pd.Timestamp, unit: str, shifts=(), week_start: int = 0) -> p
         return floor + 7 * _DAY
     if unit == "month":
         return floor + pd.offsets.MonthBegin(1)
-    return min(c for c in (ts.normalize() + o + d for d in (pd.Timedelta(0), _DAY) for o in shifts) if c >= ts)
+    return min(
+        c for c in (ts.normalize() + o + d for d in (pd.Timedelta(0), _DAY) for o in shifts) if c >= ts
+    )
 
 
 def _local_timestamp(value, timezone: str, name: str) -> pd.Timestamp:
@@ -227,7 +229,9 @@ def make_bins(spec: BinSpec) -> BinEdges:
     _check_unit(spec.unit, spec.week_start)
     check_timezone(spec.timezone)
     shifts = shift_offsets(spec.shift_starts) if spec.unit == "shift" else []
-    start = floor_local(_local_timestamp(spec.start, spec.timezone, "start"), spec.unit, shifts, spec.week_start)
+    start = floor_local(
+        _local_timestamp(spec.start, spec.timezone, "start"), spec.unit, shifts, spec.week_start
+    )
     end = ceil_local(_local_timestamp(spec.end, spec.timezone, "end"), spec.unit, shifts, spec.week_start)
     if end <= start:
         raise BeatCastInputError(f"the bins' end {spec.end} is not after their start {spec.start}")

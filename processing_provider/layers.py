@@ -216,3 +216,60 @@ def _transform_bulk(x: np.ndarray, y: np.ndarray, ct: QgsCoordinateTransform):
     if len(out) != n:
         raise RuntimeError("unexpected geometry size")
     return out["x"].copy(), out["y"].copy()
+
+
+INCIDENT_COLUMNS = ("occurred_utc", "window_end_utc", "time_precision", "category", "timezone")
+
+
+def gpkg_table_of(source: str) -> tuple[str, str] | None:
+    """(path, table) when a layer source is a table of a GeoPackage file, else None."""
+    path, _, rest = source.partition("|")
+    if not path.lower().endswith(".gpkg") or not Path(path).is_file():
+        return None
+    for part in rest.split("|"):
+        if part.startswith("layername="):
+            return path, part.split("=", 1)[1]
+    from ..core import gpkg as _gpkg
+
+    tables = [t for t in _gpkg.table_names(path) if t == "incidents"]
+    return (path, tables[0]) if tables else None
+
+
+def read_incidents(
+    layer: QgsVectorLayer, target_crs: str, crs_ops: QgisCrsOps, feedback=None
+) -> pd.DataFrame:
+    """The incident fields the cube needs, with x/y in ``target_crs``. BeatCast GeoPackages are read
+    directly with sqlite (a million incidents in seconds); other layers feature by feature."""
+    from ..core import gpkg as _gpkg
+
+    where = gpkg_table_of(layer.source()) if layer is not None else None
+    layer_crs = crs_id(layer.crs())
+    if where is not None:
+        frame = _gpkg.read_table(where[0], where[1], columns=["geom", *INCIDENT_COLUMNS])
+    else:
+        names = [f.name() for f in layer.fields()]
+        missing = [c for c in ("occurred_utc",) if c not in names]
+        if missing:
+            raise BeatCastInputError(
+                f"{layer.name()}: no field {missing[0]}: use the incidents layer made by Import incidents"
+            )
+        rows, xs, ys = [], [], []
+        for i, feature in enumerate(layer.getFeatures()):
+            if feedback is not None and i % 20000 == 0 and feedback.isCanceled():
+                break
+            rows.append([_text(feature[c]) if c in names else "" for c in INCIDENT_COLUMNS])
+            x, y, _ = _point_of(feature.geometry())
+            xs.append(float(x) if x else np.nan)
+            ys.append(float(y) if y else np.nan)
+        frame = pd.DataFrame(rows, columns=list(INCIDENT_COLUMNS))
+        frame["x"], frame["y"] = xs, ys
+    for column in ("occurred_utc", "window_end_utc"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce").dt.tz_localize(None)
+    if "window_end_utc" not in frame or frame["window_end_utc"].isna().all():
+        frame["window_end_utc"] = frame["occurred_utc"] + pd.Timedelta(minutes=1)
+    if layer_crs != target_crs:
+        frame["x"], frame["y"] = crs_ops.transform(
+            frame["x"].to_numpy(), frame["y"].to_numpy(), layer_crs, target_crs
+        )
+    return frame

@@ -1,6 +1,7 @@
 """The one place outputs get their style, and are (conditionally) loaded under a readable name.
 
-Styles are QML files in ``styles/``, applied by a layer post-processor only when the user asked for
+Styles are QML files in ``styles/`` (``style="incidents"``) or quantile classes of a field computed on
+the data (``style="graduated:<field>"``), applied by a layer post-processor only when the user asked for
 the output to be loaded (``context.willLoadLayerOnCompletion``). Post-processor instances live in a
 module-level dict: on QGIS 3.22 one held only by the algorithm is garbage-collected before it runs.
 """
@@ -29,9 +30,42 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
             layer.triggerRepaint()
 
 
-def _post_processor(style: str) -> StylePostProcessor:
+class GraduatedPostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Quantile classes of a numeric field (class breaks depend on the data, so no fixed QML), drawn
+    over the cell outlines of a QML style."""
+
+    def __init__(self, field: str, ramp: str = "Reds", classes: int = 7, base_style: str | None = None):
+        super().__init__()
+        self.field, self.ramp, self.classes, self.base_style = field, ramp, classes, base_style
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API name)
+        from qgis.core import (
+            QgsClassificationQuantile,
+            QgsFillSymbol,
+            QgsGraduatedSymbolRenderer,
+            QgsStyle,
+        )
+
+        if layer is None or not layer.isValid() or layer.fields().indexOf(self.field) < 0:
+            return
+        symbol = QgsFillSymbol.createSimple({"outline_style": "no", "style": "solid"})
+        renderer = QgsGraduatedSymbolRenderer(self.field)
+        renderer.setSourceSymbol(symbol)
+        renderer.setClassificationMethod(QgsClassificationQuantile())
+        renderer.updateClasses(layer, self.classes)
+        ramp = QgsStyle.defaultStyle().colorRamp(self.ramp)
+        if ramp is not None:
+            renderer.updateColorRamp(ramp)
+        layer.setRenderer(renderer)
+        layer.triggerRepaint()
+
+
+def _post_processor(style: str) -> QgsProcessingLayerPostProcessorInterface:
     if style not in _KEEP_ALIVE:
-        _KEEP_ALIVE[style] = StylePostProcessor(style)
+        if style.startswith("graduated:"):
+            _KEEP_ALIVE[style] = GraduatedPostProcessor(style.split(":", 1)[1])
+        else:
+            _KEEP_ALIVE[style] = StylePostProcessor(style)
     return _KEEP_ALIVE[style]
 
 
