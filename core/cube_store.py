@@ -84,12 +84,15 @@ def _json_default(value):
     raise TypeError(f"cube metadata value {value!r} cannot be written as JSON")
 
 
-def write_cube(cube: Cube, gpkg_path, name: str) -> Path:
-    """Write the counts file atomically (temporary file, then os.replace), then record it in the table."""
+def write_cube(cube: Cube, gpkg_path, name: str, home=None) -> Path:
+    """Write the counts file atomically (temporary file, then os.replace), then record it in the table.
+
+    ``home``: the GeoPackage the counts file belongs beside when ``gpkg_path`` is a temporary copy of it
+    that will be moved into place (the record then names the file by ``home``)."""
     if not _CUBE_NAME.match(name):
         raise BeatCastInputError(f"cube name {name!r}: use 1 to 64 letters, digits, '_' or '-'")
     gpkg_path = Path(gpkg_path)
-    target = cube_path(gpkg_path, name)
+    target = cube_path(home if home is not None else gpkg_path, name)
     if pd.api.types.infer_dtype(cube.cell_ids, skipna=False) == "integer":
         ids, id_type = np.asarray(cube.cell_ids, dtype=np.int64), "int"
     else:

@@ -199,13 +199,14 @@ def _sql_values(series: pd.Series, kind: str) -> list:
     return out.tolist()
 
 
-def _create(con, table: str, columns: Mapping[str, str], geometry: bool) -> None:
+def _create(con, table: str, columns: Mapping[str, str], geometry: bool | str) -> None:
+    """``geometry``: False, True (POINT) or a GeoPackage geometry type name."""
     for name, kind in columns.items():
         if kind not in COLUMN_TYPES:
             raise ValueError(f"column {name}: unknown GeoPackage type {kind}")
     cols = ['"fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL']
     if geometry:
-        cols.append('"geom" POINT')
+        cols.append(f'"geom" {"POINT" if geometry is True else geometry}')
     cols += [f'"{name}" {kind}' for name, kind in columns.items()]
     con.execute(f'CREATE TABLE "{table}" ({", ".join(cols)})')
 
@@ -251,6 +252,58 @@ def write_points(
         con.commit()
         if spatial_index:
             gpkg_rtree.build(con, table, x, y)
+
+
+def write_like(
+    path: str | Path,
+    table: str,
+    template: tuple[str | Path, str],
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    description: str = "",
+) -> None:
+    """A feature table with the geometries and CRS of another GeoPackage table, feature for feature in
+    fid order, and the columns of ``frame`` (one row per template feature, in the same order). Used to
+    give cells their counts or forecasts without re-encoding polygons."""
+    src_path, src_table = template
+    with closing(sqlite3.connect(str(src_path))) as src:
+        geom_col, geom_type, srs_id = src.execute(
+            "SELECT column_name, geometry_type_name, srs_id FROM gpkg_geometry_columns"
+            " WHERE lower(table_name)=lower(?)",
+            (src_table,),
+        ).fetchone()
+        srs_row = src.execute(
+            "SELECT srs_name, srs_id, organization, organization_coordsys_id, definition"
+            " FROM gpkg_spatial_ref_sys WHERE srs_id=?",
+            (srs_id,),
+        ).fetchone()
+        bounds = src.execute(
+            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE lower(table_name)=lower(?)",
+            (src_table,),
+        ).fetchone()
+        blobs = [r[0] for r in src.execute(f'SELECT "{geom_col}" FROM "{src_table}" ORDER BY fid')]
+    if len(blobs) != len(frame):
+        raise ValueError(f"{src_table} has {len(blobs)} features but {len(frame)} rows were given")
+    srs = SpatialReference(srs_row[1], srs_row[2], srs_row[3], srs_row[0], srs_row[4])
+    with closing(connect(path)) as con:
+        drop_table(con, table)
+        _ensure_srs(con, srs)
+        _create(con, table, columns, geometry=geom_type)
+        values = [_sql_values(frame[c], k) for c, k in columns.items()]
+        names = ", ".join(['"fid"', '"geom"'] + [f'"{c}"' for c in columns])
+        marks = ", ".join(["?"] * (len(columns) + 2))
+        con.executemany(
+            f'INSERT INTO "{table}" ({names}) VALUES ({marks})', zip(range(1, len(blobs) + 1), blobs, *values)
+        )
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change,"
+            " min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)",
+            (table, table, description, _now(), *bounds, srs.srs_id),
+        )
+        con.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)", (table, geom_type, srs.srs_id)
+        )
+        con.commit()
 
 
 def write_table(

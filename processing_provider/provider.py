@@ -12,10 +12,12 @@ PLUGIN_DIR = Path(__file__).resolve().parent.parent
 
 def algorithm_classes():
     """Every BeatCast algorithm class, in toolbox order. Ids are API: never rename them."""
+    from .aggregate_incidents import AggregateIncidentsAlgorithm
+    from .build_grid import BuildGridAlgorithm
     from .demo_city import DemoCityAlgorithm
     from .import_incidents import ImportIncidentsAlgorithm
 
-    return [ImportIncidentsAlgorithm, DemoCityAlgorithm]
+    return [ImportIncidentsAlgorithm, BuildGridAlgorithm, AggregateIncidentsAlgorithm, DemoCityAlgorithm]
 
 
 class BeatCastProvider(QgsProcessingProvider):

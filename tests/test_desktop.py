@@ -6,9 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from algorithm_ids import EXPECTED_ALGORITHM_IDS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-EXPECTED_ALGORITHM_IDS = ["beatcast:democity", "beatcast:importincidents"]
 
 pytestmark = [pytest.mark.desktop, pytest.mark.slow]
 

@@ -283,7 +283,10 @@ def test_spatial_index_is_valid_and_maintained(tmp_path):
     con.execute("INSERT INTO pts (geom, v) VALUES (?, -1)", (blob,))
     con.commit()
     assert con.execute("SELECT count(*) FROM rtree_pts_geom").fetchone()[0] == n
-    assert con.execute("SELECT minx, miny FROM rtree_pts_geom WHERE minx > 4000").fetchone() == (5000.0, 6000.0)
+    assert con.execute("SELECT minx, miny FROM rtree_pts_geom WHERE minx > 4000").fetchone() == (
+        5000.0,
+        6000.0,
+    )
     con.close()
     dataset = pytest.importorskip("osgeo.ogr").Open(str(path))  # keep the dataset: layers die with it
     layer = dataset.GetLayerByName("pts")

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from algorithm_ids import EXPECTED_ALGORITHM_IDS
 from qgis_process_utils import qgis_process_executable, run_qgis_process
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +22,6 @@ REQUIRED_METADATA = [
     "repository",
 ]
 MAX_BYTES = 25 * 1024 * 1024
-EXPECTED_ALGORITHM_IDS = ["beatcast:democity", "beatcast:importincidents"]
 
 
 def _metadata(text):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from algorithm_ids import EXPECTED_ALGORITHM_IDS
 from qgis.core import QgsApplication, QgsProcessingAlgorithm, QgsProcessingRegistry
 
 import beatcast
@@ -10,7 +11,6 @@ from beatcast import plugin as plugin_module
 from beatcast.processing_provider.provider import algorithm_classes
 
 # Ids are API (models and scripts store them): change this list only with a migration note.
-EXPECTED_ALGORITHM_IDS = ["beatcast:democity", "beatcast:importincidents"]
 UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 

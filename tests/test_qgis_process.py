@@ -1,9 +1,8 @@
 """qgis_process finds BeatCast in a throwaway profile: the path `make demo` and analysts' scripts take."""
 
 import pytest
+from algorithm_ids import EXPECTED_ALGORITHM_IDS
 from qgis_process_utils import parameter_arguments, parse_json_answer, run_qgis_process
-
-EXPECTED_ALGORITHM_IDS = ["beatcast:democity", "beatcast:importincidents"]
 
 pytestmark = pytest.mark.qgis_process
 

@@ -1,0 +1,8 @@
+"""The exact list of BeatCast algorithm ids: ids are API (models and scripts store them), never rename."""
+
+EXPECTED_ALGORITHM_IDS = [
+    "beatcast:aggregateincidents",
+    "beatcast:buildgrid",
+    "beatcast:democity",
+    "beatcast:importincidents",
+]

@@ -1,0 +1,185 @@
+"""beatcast:buildgrid and beatcast:aggregateincidents through Processing, on the demo city."""
+
+import json
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
+
+from beatcast.core import cube_store, gpkg
+from beatcast.core.demo_city import EMERGING_CENTRE_XY, EMERGING_START
+
+
+def ring_area(ring):
+    x, y = ring[:, 0], ring[:, 1]
+    return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+@pytest.fixture(scope="module")
+def demo_incidents(beatcast_provider, demo_city_dir, demo_import_params, tmp_path_factory):
+    import processing
+
+    out = tmp_path_factory.mktemp("cube") / "demo.gpkg"
+    processing.run("beatcast:importincidents", demo_import_params(demo_city_dir, out))
+    return out
+
+
+@pytest.fixture(scope="module")
+def square_grid(beatcast_provider, demo_city_dir, tmp_path_factory):
+    import processing
+
+    out = tmp_path_factory.mktemp("grid") / "grid.gpkg"
+    result = processing.run(
+        "beatcast:buildgrid",
+        {
+            "BOUNDARY": str(demo_city_dir / "boundary.geojson"),
+            "SHAPE": 0,
+            "CELL_SIZE": 250,
+            "LABELS": str(demo_city_dir / "districts.geojson"),
+            "LABEL_FIELDS": ["district_id"],
+            "OUTPUT": str(out),
+        },
+    )
+    return out, result
+
+
+def test_grid_covers_the_boundary_with_stable_ids(square_grid, demo_city_dir, beatcast_provider, tmp_path):
+    import processing
+
+    out, result = square_grid
+    boundary = json.loads((demo_city_dir / "boundary.geojson").read_text())
+    area = ring_area(np.array(boundary["features"][0]["geometry"]["coordinates"][0]))
+    cells = gpkg.read_table(out, "grid", columns=["cell_id", "area_m2", "area_fraction", "district_id"])
+    assert result["N_CELLS"] == len(cells) > 1000
+    assert cells["area_m2"].sum() == pytest.approx(area, rel=1e-6)
+    assert (cells["area_fraction"] > 0).all() and (cells["area_fraction"] <= 1 + 1e-9).all()
+    assert set(cells["district_id"]) == {"D1", "D2", "D3", "D4", "D5"}
+    layer = QgsVectorLayer(result["OUTPUT"], "grid", "ogr")
+    assert layer.isValid() and layer.crs().authid() == "EPSG:32616" and layer.featureCount() == len(cells)
+    again = tmp_path / "again.gpkg"
+    processing.run(
+        "beatcast:buildgrid",
+        {"BOUNDARY": str(demo_city_dir / "boundary.geojson"), "CELL_SIZE": 250, "OUTPUT": str(again)},
+    )
+    assert (
+        gpkg.read_table(again, "grid", columns=["cell_id"])["cell_id"].tolist() == cells["cell_id"].tolist()
+    )
+
+
+def test_hex_grid(beatcast_provider, demo_city_dir, tmp_path):
+    import processing
+
+    out = tmp_path / "hex.gpkg"
+    result = processing.run(
+        "beatcast:buildgrid",
+        {
+            "BOUNDARY": str(demo_city_dir / "boundary.geojson"),
+            "SHAPE": 1,
+            "CELL_SIZE": 300,
+            "OUTPUT": str(out),
+        },
+    )
+    cells = gpkg.read_table(out, "grid", columns=["cell_id", "area_fraction", "area_m2"])
+    full = cells[cells["area_fraction"] > 1 - 1e-9]
+    assert np.allclose(full["area_m2"].to_numpy(), np.sqrt(3) / 2 * 300**2, rtol=1e-6)
+    assert result["N_CELLS"] == len(cells) and cells["cell_id"].str.startswith("H300_").all()
+
+
+def test_grid_refuses_geographic_crs_and_huge_grids(beatcast_provider, demo_city_dir, tmp_path):
+    import processing
+
+    with pytest.raises(QgsProcessingException, match="geographic"):
+        processing.run(
+            "beatcast:buildgrid",
+            {
+                "BOUNDARY": str(demo_city_dir / "boundary.geojson"),
+                "CRS": "EPSG:4326",
+                "OUTPUT": str(tmp_path / "g.gpkg"),
+            },
+        )
+    with pytest.raises(QgsProcessingException, match="cells"):
+        processing.run(
+            "beatcast:buildgrid",
+            {
+                "BOUNDARY": str(demo_city_dir / "boundary.geojson"),
+                "CELL_SIZE": 5,
+                "MAX_CELLS": 100000,
+                "OUTPUT": str(tmp_path / "g.gpkg"),
+            },
+        )
+    assert not (tmp_path / "g.gpkg").exists()
+
+
+def test_daily_cube_accounts_for_every_incident(square_grid, demo_incidents, beatcast_provider, tmp_path):
+    import processing
+
+    grid_out, grid_result = square_grid
+    out = tmp_path / "cube.gpkg"
+    result = processing.run(
+        "beatcast:aggregateincidents",
+        {
+            "INCIDENTS": f"{demo_incidents}|layername=incidents",
+            "GRID": grid_result["OUTPUT"],
+            "UNIT": 2,
+            "BY_CATEGORY": True,
+            "OUTPUT": str(out),
+        },
+    )
+    with sqlite3.connect(demo_incidents) as con:
+        n_incidents = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    assert result["TOTAL"] + result["OUTSIDE_CELLS"] + result["OUTSIDE_PERIOD"] == pytest.approx(n_incidents)
+    assert result["OUTSIDE_CELLS"] <= 0.002 * n_incidents  # only geocodes within 25 m outside the limit
+    cube = cube_store.read_cube(out, "cube")
+    assert cube.n_bins == result["N_BINS"] == 731  # 2023-01-01 .. 2024-12-31
+    assert cube.total() == pytest.approx(result["TOTAL"])
+    assert set(cube.categories) == {"assault", "burglary", "robbery", "theft", "vehicle_crime"}
+    cells = gpkg.read_table(out, "cell_counts")
+    assert len(cells) == result["N_CELLS"] and cells["total"].sum() == pytest.approx(
+        result["TOTAL"], rel=1e-6
+    )
+    # The planted emerging hotspot: its cell is quiet before 2024-03-01 and busy after.
+    grid = gpkg.read_table(grid_out, "grid", columns=["cell_id", "centroid_x", "centroid_y"])
+    near = (
+        np.hypot(grid["centroid_x"] - EMERGING_CENTRE_XY[0], grid["centroid_y"] - EMERGING_CENTRE_XY[1]) < 300
+    )
+    counts = cube.matrix()[np.nonzero(near.to_numpy())[0]]
+    counts = np.asarray(counts.todense() if hasattr(counts, "todense") else counts).sum(axis=0)
+    days = pd.to_datetime(cube.bins.local[:-1])
+    before = counts[days < EMERGING_START].sum() / (days < EMERGING_START).sum()
+    after = counts[days >= EMERGING_START].sum() / (days >= EMERGING_START).sum()
+    assert after > 5 * before
+
+
+def test_cube_styled_when_loaded(square_grid, demo_incidents, beatcast_provider, tmp_path):
+    import processing
+
+    project = QgsProject.instance()
+    project.clear()
+    processing.runAndLoadResults(
+        "beatcast:aggregateincidents",
+        {
+            "INCIDENTS": f"{demo_incidents}|layername=incidents",
+            "GRID": square_grid[1]["OUTPUT"],
+            "UNIT": 4,
+            "OUTPUT": str(tmp_path / "monthly.gpkg"),
+        },
+    )
+    layers = [lyr for lyr in project.mapLayers().values() if lyr.source().endswith("layername=cell_counts")]
+    assert len(layers) == 1 and layers[0].renderer().type() == "graduatedSymbol"
+    project.clear()
+
+
+def test_aggregate_needs_a_beatcast_grid(demo_incidents, demo_city_dir, beatcast_provider, tmp_path):
+    import processing
+
+    with pytest.raises(QgsProcessingException, match="not made by Build grid"):
+        processing.run(
+            "beatcast:aggregateincidents",
+            {
+                "INCIDENTS": f"{demo_incidents}|layername=incidents",
+                "GRID": str(demo_city_dir / "districts.geojson"),
+                "OUTPUT": str(tmp_path / "c.gpkg"),
+            },
+        )
