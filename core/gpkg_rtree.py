@@ -66,22 +66,31 @@ def register_extension(con: sqlite3.Connection, table: str, geom: str = "geom") 
     con.commit()
 
 
-def _envelope(blob, index: int):
-    """One coordinate of a GeoPackage point blob's bounds (points: the point itself)."""
-    if blob is None or len(blob) < 8:
+def _bounds(blob) -> tuple[float, float, float, float] | None:
+    """(minx, maxx, miny, maxy) of a GeoPackage geometry blob: its stored envelope, or for a point
+    without one, the point itself. None for empty or unreadable geometries."""
+    if blob is None or len(blob) < 8 or blob[3] & 0b10000:  # empty geometry flag
         return None
-    flags = blob[3]
-    if flags & 0b10000:  # empty geometry flag
+    order = "<" if blob[3] & 1 else ">"
+    envelope = (blob[3] >> 1) & 0x7
+    if envelope:
+        minx, maxx, miny, maxy = np.frombuffer(blob, dtype=f"{order}f8", count=4, offset=8)
+        return float(minx), float(maxx), float(miny), float(maxy)
+    wkb_order = "<" if blob[8] == 1 else ">"
+    if len(blob) < 29:
         return None
-    offset = 8 + {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((flags >> 1) & 0x7, 0)
-    order = "<" if blob[offset] == 1 else ">"
-    if len(blob) < offset + 21:
-        return None
-    return float(np.frombuffer(blob, dtype=f"{order}f8", count=2, offset=offset + 5)[index])
+    x, y = np.frombuffer(blob, dtype=f"{wkb_order}f8", count=2, offset=13)
+    return float(x), float(x), float(y), float(y)
+
+
+def _bound(blob, index: int):
+    bounds = _bounds(blob)
+    return None if bounds is None else bounds[index]
 
 
 def register_functions(con: sqlite3.Connection) -> None:
-    """ST_* functions for the rtree triggers, for point geometries, on a plain sqlite3 connection."""
-    con.create_function("ST_IsEmpty", 1, lambda b: 1 if _envelope(b, 0) is None else 0, deterministic=True)
-    for name, index in (("ST_MinX", 0), ("ST_MaxX", 0), ("ST_MinY", 1), ("ST_MaxY", 1)):
-        con.create_function(name, 1, lambda b, i=index: _envelope(b, i), deterministic=True)
+    """ST_* functions for the rtree triggers on a plain sqlite3 connection (any geometry with an
+    envelope, and points)."""
+    con.create_function("ST_IsEmpty", 1, lambda b: 1 if _bounds(b) is None else 0, deterministic=True)
+    for name, index in (("ST_MinX", 0), ("ST_MaxX", 1), ("ST_MinY", 2), ("ST_MaxY", 3)):
+        con.create_function(name, 1, lambda b, i=index: _bound(b, i), deterministic=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import sqlite3
 from collections.abc import Mapping, Sequence
 from contextlib import closing
@@ -61,14 +62,15 @@ class GridSpec:
     def __post_init__(self) -> None:
         if self.shape not in SHAPES:
             raise BeatCastInputError(f"grid shape {self.shape!r}: expected 'square' or 'hex'")
-        if not (isinstance(self.size, int | float) and math.isfinite(self.size) and self.size > 0):
+        if not (isinstance(self.size, numbers.Real) and math.isfinite(self.size) and self.size > 0):
             raise BeatCastInputError(f"grid cell size {self.size!r}: expected a positive number of metres")
-        if not (math.isfinite(self.origin_x) and math.isfinite(self.origin_y)):
+        if not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in (self.origin_x, self.origin_y)):
             raise BeatCastInputError("grid origin: expected finite coordinates")
+        for name in ("size", "origin_x", "origin_y"):  # numpy scalars -> floats (JSON, ids, equality)
+            object.__setattr__(self, name, float(getattr(self, name)))
 
     @property
-    def row_height(self) -> float:
-        """Distance between the centres of consecutive rows."""
+    def row_height(self) -> float:  # distance between the centres of consecutive rows
         return self.size if self.shape == "square" else self.size * SQRT3 / 2.0
 
     @property
@@ -109,8 +111,7 @@ class Grid:
 
 
 def check_metric(crs: str, is_geographic: bool | None = None) -> None:
-    """Refuse a geographic CRS (cell sizes are metres). ``is_geographic`` comes from the adapter (QGIS
-    knows); when None, a few well-known geographic ids are recognised."""
+    """Refuse a geographic CRS (sizes are metres); ``is_geographic`` from the adapter, guessed when None."""
     if crs.strip().upper() in _GEOGRAPHIC if is_geographic is None else is_geographic:
         raise BeatCastInputError(
             f"the grid needs a projected CRS in metres, but {crs or 'the CRS'} is geographic (degrees): "
@@ -182,8 +183,7 @@ def _lookup(grid: Grid, col: np.ndarray, row: np.ndarray) -> np.ndarray:
     out = np.full(len(col), -1, dtype=np.int64)
     if not len(grid):
         return out
-    c0, r0 = int(grid.col.min()), int(grid.row.min())
-    width = int(grid.col.max()) - c0 + 1
+    c0, r0, width = int(grid.col.min()), int(grid.row.min()), int(grid.col.max() - grid.col.min()) + 1
     keys = (grid.row - r0) * width + (grid.col - c0)
     ok = (col >= c0) & (col < c0 + width) & (row >= r0) & (row <= int(grid.row.max()))
     query = (row[ok] - r0) * width + (col[ok] - c0)

@@ -1,15 +1,12 @@
 """Planar polygon operations for the grid: ring orientation and moments, Sutherland–Hodgman clipping against
-convex cells, scanline (even-odd) intervals and the cutting of segments at lattice lines.
+convex cells, scanline (even-odd) intervals, cutting segments at lattice lines, labels, GeoPackage output.
 
-Rings here are *open* ``(n, 2)`` float arrays (the first vertex is not repeated); callers close them for
-output. Exterior rings are counter-clockwise and holes clockwise (``oriented_rings``), so the signed areas
-of a polygon's rings, each clipped to a convex window, add up to the area of the polygon inside the
-window: Sutherland–Hodgman keeps a ring's winding number inside the window, and for a simple ring that
-winding number is 0 or ±1 everywhere.
-
-Sutherland–Hodgman returns one ring per input ring. When a ring enters and leaves the window more than
-once, the output joins the pieces by zero-width bridges along the window's edges: the area and centroid
-are exact, the ring is not OGC-valid (GDAL and QGIS draw and measure it right; "Fix geometries" splits it).
+Rings are *open* ``(n, 2)`` float arrays (first vertex not repeated). Exteriors are counter-clockwise, holes
+clockwise (``oriented_rings``), so the signed areas of a polygon's rings, each clipped to a convex window,
+add up to the polygon's area inside the window (Sutherland–Hodgman keeps the winding number). It returns
+one ring per input ring: when a ring enters the window more than once, the pieces are joined by zero-width
+bridges along the window's edges. Area and centroid are exact; the ring is not OGC-valid (GDAL and QGIS
+draw and measure it right; "Fix geometries" splits it).
 """
 
 from __future__ import annotations
@@ -26,7 +23,6 @@ from . import gpkg, gpkg_rtree
 from .geometry import points_in_polygons
 
 Box = tuple[float, float, float, float]  # xmin, ymin, xmax, ymax
-Piece = tuple[int, np.ndarray, Box]  # (ring index, open ring, its bounding box)
 
 
 def open_ring(ring) -> np.ndarray:
@@ -49,11 +45,8 @@ def _next(a: np.ndarray) -> np.ndarray:
 
 
 def ring_moments(ring: np.ndarray, cx: float = 0.0, cy: float = 0.0) -> tuple[float, float, float]:
-    """(signed area, first moments about x and y) of an open ring, computed relative to (cx, cy) for
-    precision (UTM coordinates are ~1e6: shoelace products of raw coordinates lose millimetres).
-    The moments are relative to (cx, cy): centroid = (cx + mx / area, cy + my / area)."""
-    if len(ring) < 3:
-        return 0.0, 0.0, 0.0
+    """(signed area, first moments mx, my) of an open ring relative to (cx, cy): centroid = (cx + mx / area,
+    cy + my / area). A nearby (cx, cy) keeps precision (shoelace products of UTM coordinates lose mm)."""
     x, y = ring[:, 0] - cx, ring[:, 1] - cy
     xn, yn = _next(x), _next(y)
     cross = x * yn - xn * y
@@ -70,8 +63,7 @@ def signed_area(ring: np.ndarray) -> float:
 
 
 def oriented_rings(polygons: Sequence[Sequence[np.ndarray]]) -> list[tuple[int, bool, np.ndarray]]:
-    """(polygon index, is_hole, open ring) for every ring with an area, exteriors counter-clockwise and
-    holes clockwise."""
+    """(polygon index, is_hole, open ring) for every ring with an area; exteriors counter-clockwise."""
     out = []
     for p, polygon in enumerate(polygons):
         for k, ring in enumerate(polygon):
@@ -124,19 +116,11 @@ def clip_to_box(ring: np.ndarray, ring_box: Box, box: Box) -> np.ndarray:
     return ring
 
 
-def convex_half_planes(vertices: np.ndarray) -> list[tuple[float, float, float]]:
-    """(a, b, c) with a*x + b*y <= c inside, for each edge of a counter-clockwise convex polygon."""
-    out = []
-    for (x0, y0), (x1, y1) in zip(vertices.tolist(), _next(vertices).tolist()):
-        a, b = y1 - y0, x0 - x1  # outward normal of a counter-clockwise edge
-        out.append((float(a), float(b), float(a * x0 + b * y0)))
-    return out
-
-
 def clip_to_convex(ring: np.ndarray, vertices: np.ndarray) -> np.ndarray:
     """The ring clipped to a counter-clockwise convex polygon (open vertex array)."""
-    for a, b, c in convex_half_planes(vertices):
-        ring = clip_half_plane(ring, a, b, c)
+    for (x0, y0), (x1, y1) in zip(vertices.tolist(), _next(vertices).tolist()):
+        a, b = y1 - y0, x0 - x1  # outward normal of the counter-clockwise edge: a*x + b*y <= c inside
+        ring = clip_half_plane(ring, a, b, a * x0 + b * y0)
         if len(ring) < 3:
             return ring[:0]
     return ring
@@ -145,19 +129,17 @@ def clip_to_convex(ring: np.ndarray, vertices: np.ndarray) -> np.ndarray:
 def clip_rings_to_cells(
     rings: Sequence[np.ndarray], cells: np.ndarray, min_area: float, check: Callable | None = None
 ) -> list[dict[int, np.ndarray]]:
-    """Clip every ring to every convex cell ((m, k, 2) counter-clockwise vertices): for each cell, a dict
-    ring index -> clipped open ring (rings with |area| <= min_area inside the cell are left out).
-
-    Cells are split in halves recursively (a k-d tree over their centres) and the rings clipped to each
-    half's bounding box on the way down, so a ring with many vertices is cut to a few per cell after
-    about log2(m) vectorised passes rather than clipped whole against every cell."""
+    """Clip every ring to every convex cell ((m, k, 2) counter-clockwise vertices): per cell, a dict ring
+    index -> clipped open ring (|area| > min_area only). Cells are halved recursively (a k-d tree) and the
+    rings clipped to each half's bounding box on the way down: a long ring is cut to a few vertices per
+    cell in about log2(m) vectorised passes instead of being clipped whole against every cell."""
     m = len(cells)
     out: list[dict[int, np.ndarray]] = [{} for _ in range(m)]
     if m == 0:
         return out
     lo, hi, centre = cells.min(axis=1), cells.max(axis=1), cells.mean(axis=1)
     pieces = [(i, r, bbox(r)) for i, r in enumerate(rings) if len(r) >= 3]
-    stack: list[tuple[np.ndarray, list[Piece]]] = [(np.arange(m), pieces)]
+    stack: list[tuple[np.ndarray, list[tuple[int, np.ndarray, Box]]]] = [(np.arange(m), pieces)]
     done = 0
     while stack:
         idx, pieces = stack.pop()
@@ -186,8 +168,6 @@ def clip_rings_to_cells(
                     sub.append((i, clipped, bbox(clipped)))
             if sub:
                 stack.append((half, sub))
-            else:
-                done += len(half)
     return out
 
 
@@ -216,9 +196,7 @@ def clip_polygons_to_cells(
             a_sum, mx_sum, my_sum = a_sum + a, mx_sum + mx, my_sum + my
             by_part.setdefault(part, []).append(close(piece + offset))
         if a_sum > 0:
-            area[j] = a_sum
-            cx[j] += mx_sum / a_sum
-            cy[j] += my_sum / a_sum
+            area[j], cx[j], cy[j] = a_sum, cx[j] + mx_sum / a_sum, cy[j] + my_sum / a_sum
         polygons.append(list(by_part.values()))
     return area, cx, cy, polygons
 
@@ -277,8 +255,7 @@ def piece_midpoints(
         k = lo[seg] + (np.arange(len(seg)) - first[seg])
         ts.append(np.clip((k - fa[seg]) / (fb[seg] - fa[seg]), 0.0, 1.0))
         segs.append(seg)
-    t = np.concatenate(ts)
-    seg = np.concatenate(segs)
+    t, seg = np.concatenate(ts), np.concatenate(segs)
     order = np.lexsort((t, seg))
     t, seg = t[order], seg[order]
     same = seg[1:] == seg[:-1]
@@ -342,33 +319,59 @@ def label_by_polygons(x: np.ndarray, y: np.ndarray, cells: np.ndarray, polygons:
 def multipolygon_blobs(polygons: Sequence, srs_id: int) -> tuple[list[bytes], np.ndarray]:
     """GeoPackage binary MULTIPOLYGONs (little-endian WKB after a header with the xy envelope) of
     multipolygons given as lists of polygons (lists of closed rings), and their (n, 4) envelopes
-    (minx, maxx, miny, maxy)."""
-    blobs, envelopes = [], np.zeros((len(polygons), 4))
+    (minx, maxx, miny, maxy). Cells of one ring (most of them) are packed together with numpy."""
+    blobs, envelopes = [b""] * len(polygons), np.full((len(polygons), 4), np.nan)
+    one_ring: dict[int, list[int]] = {}  # vertex count -> indices of single-ring multipolygons
     for i, multi in enumerate(polygons):
+        if len(multi) == 1 and len(multi[0]) == 1:
+            one_ring.setdefault(len(multi[0][0]), []).append(i)
+            continue
         if not multi:  # empty geometry: flag bit 4, no envelope
-            blobs.append(b"GP\x00\x11" + struct.pack("<iBII", srs_id, 1, 6, 0))
-            envelopes[i] = np.nan
+            blobs[i] = b"GP\x00\x11" + struct.pack("<iBII", srs_id, 1, 6, 0)
             continue
         pts = np.concatenate([ring for polygon in multi for ring in polygon])
-        env = (float(pts[:, 0].min()), float(pts[:, 0].max()), float(pts[:, 1].min()), float(pts[:, 1].max()))
-        envelopes[i] = env
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        envelopes[i] = lo[0], hi[0], lo[1], hi[1]
         # flags 0b011: little endian, envelope [minx, maxx, miny, maxy]; WKB type 6 MultiPolygon, 3 Polygon
-        parts = [b"GP\x00\x03", struct.pack("<i4d", srs_id, *env), struct.pack("<BII", 1, 6, len(multi))]
+        parts = [
+            b"GP\x00\x03",
+            struct.pack("<i4d", srs_id, *envelopes[i]),
+            struct.pack("<BII", 1, 6, len(multi)),
+        ]
         for polygon in multi:
             parts.append(struct.pack("<BII", 1, 3, len(polygon)))
             for ring in polygon:
-                parts.append(struct.pack("<I", len(ring)))
-                parts.append(np.ascontiguousarray(ring, dtype="<f8").tobytes())
-        blobs.append(b"".join(parts))
+                parts += [struct.pack("<I", len(ring)), np.ascontiguousarray(ring, dtype="<f8").tobytes()]
+        blobs[i] = b"".join(parts)
+    for count, idx in one_ring.items():
+        xy = np.stack([polygons[i][0][0] for i in idx])
+        env = np.stack([xy[..., 0].min(1), xy[..., 0].max(1), xy[..., 1].min(1), xy[..., 1].max(1)], axis=1)
+        fields = ["head", "srs", "env", "b1", "multi", "n1", "b2", "poly", "n2", "n3", "xy"]
+        types = ["S4", "<i4", ("<f8", 4), "u1", "<u4", "<u4", "u1", "<u4", "<u4", "<u4", ("<f8", (count, 2))]
+        rec = np.zeros(len(idx), dtype=list(zip(fields, types)))
+        rec["head"], rec["srs"], rec["env"], rec["xy"] = b"GP\x00\x03", srs_id, env, xy
+        rec["b1"], rec["multi"], rec["n1"], rec["b2"], rec["poly"], rec["n2"], rec["n3"] = (
+            1,
+            6,
+            1,
+            1,
+            3,
+            1,
+            count,
+        )
+        raw, size = rec.tobytes(), rec.dtype.itemsize
+        for k, i in enumerate(idx):
+            blobs[i] = raw[k * size : (k + 1) * size]
+        envelopes[idx] = env
     return blobs, envelopes
 
 
 def write_polygons(
     path: str | Path, table: str, frame: pd.DataFrame, columns: Mapping, polygons: list, srs, description=""
-) -> None:
-    """Write a MULTIPOLYGON feature table (replacing a table of that name), fids 1..n in frame order, with
-    its R-tree spatial index. ``polygons``: per row, a list of polygons, each a list of closed rings;
-    ``srs``: a ``gpkg.SpatialReference``."""
+):
+    """Write a MULTIPOLYGON feature table (replacing one of that name; fids 1..n in frame order) with its
+    R-tree index. ``polygons``: per row, a list of polygons (lists of closed rings); ``srs``: a
+    gpkg.SpatialReference."""
     blobs, env = multipolygon_blobs(polygons, srs.srs_id)
     with closing(gpkg.connect(path)) as con:
         gpkg.drop_table(con, table)

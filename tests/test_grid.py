@@ -113,6 +113,23 @@ def test_boundary_with_hole_and_islands(shape):
     assert cell_index(grid, [2100.0], [1150.0])[0] == -1
 
 
+@pytest.mark.parametrize("shape", ["square", "hex"])
+def test_random_polygons_with_vertices_on_lattice_lines(shape):
+    """Vertices on cell edges, corners and scan lines (multiples of 25 m) must not break the cover."""
+    rng = np.random.default_rng(11)
+    for _ in range(25):
+        pts = rng.integers(-24, 24, (int(rng.integers(3, 30)), 2)) * 25.0
+        angle = np.arctan2(pts[:, 1] - 0.37, pts[:, 0] - 0.71)  # sorted around an off-lattice point: simple
+        _, unique = np.unique(angle, return_index=True)
+        ring = pts[np.sort(unique)][np.argsort(angle[np.sort(unique)])]
+        if len(ring) < 3 or abs(polyclip.signed_area(ring)) < 1.0:
+            continue
+        for size in (50.0, 150.0):
+            grid = build_grid(GridSpec(shape, size), [[polyclip.close(ring)]])
+            assert grid.area.sum() == pytest.approx(abs(polyclip.signed_area(ring)), rel=1e-9)
+            assert (grid.area <= grid.spec.cell_area * (1 + 1e-12)).all()
+
+
 def test_ids_deterministic_and_stable_when_the_boundary_changes_elsewhere(demo):
     spec = GridSpec("square", 250.0, crs=CRS)
     first = build_grid(spec, demo["boundary"])
@@ -284,11 +301,15 @@ def test_geopackage_polygons_read_by_gdal(demo, tmp_path):
     path = tmp_path / "grid.gpkg"
     write_grid_gpkg(path, "cells", grid, srs)
     write_grid_gpkg(path, "hexes", hexes, srs)
-    assert read_grid_specs(path) == {"cells": grid.spec, "hexes": hexes.spec}
+    boundary = [[_square(0, 0, 3050, 2000), _square(1010, 520, 1130, 610), _square(1900, 900, 2300, 1400)]]
+    holed = build_grid(GridSpec("square", 250.0, crs=CRS), boundary + [[_square(3100, 100, 3180, 180)]])
+    assert max(len(multi) for multi in holed.polygons) == 2  # multipolygons and holes go to GDAL too
+    write_grid_gpkg(path, "holed", holed, srs)
+    assert read_grid_specs(path) == {"cells": grid.spec, "hexes": hexes.spec, "holed": holed.spec}
     frame = gpkg.read_table(path, "cells", ["cell_id", "area_m2", "district_id"])
     assert list(frame["cell_id"]) == list(grid.cell_id)
     source = ogr.Open(str(path))
-    for name, g in (("cells", grid), ("hexes", hexes)):
+    for name, g in (("cells", grid), ("hexes", hexes), ("holed", holed)):
         layer = source.GetLayerByName(name)
         assert layer.GetGeomType() == ogr.wkbMultiPolygon
         assert layer.GetSpatialRef().GetAuthorityCode(None) == "32616"
@@ -298,8 +319,9 @@ def test_geopackage_polygons_read_by_gdal(demo, tmp_path):
             assert feature.GetField("cell_id") == g.cell_id[i]
             assert geom.GetArea() == pytest.approx(feature.GetField("area_m2"), rel=1e-6)
             assert geom.GetArea() == pytest.approx(g.area[i], rel=1e-6)
-        layer.SetSpatialFilterRect(280000, 4508000, 280500, 4508500)  # through the R-tree index
-        assert 0 < layer.GetFeatureCount() < len(g)
+        x, y = float(g.centroid_x[0]), float(g.centroid_y[0])
+        layer.SetSpatialFilterRect(x, y, x + 1, y + 1)
+        assert 0 < layer.GetFeatureCount() < len(g)  # through the R-tree index
         layer.SetSpatialFilter(None)
     layer = source.GetLayerByName("cells")
     assert {f.GetField("district_id") for f in layer} == set(demo["district_ids"])
