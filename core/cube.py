@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from .cube_store import CUBES_TABLE, FORMAT_VERSION, cube_names, cube_path, read_cube, write_cube
 from .errors import BeatCastInputError
-from .incidents import Cancelled, Progress
+from .progress import Cancelled, Progress
 from .timebins import NAT, BinEdges, utc_ns
 
 DENSE_MAX_BYTES = 512 * 2**20  # larger cubes are kept as CSR (storage="auto")

@@ -39,6 +39,7 @@ from scipy import sparse
 
 from . import gpkg, polyclip
 from .errors import BeatCastInputError
+from .progress import Cancelled, Progress
 
 SQRT3 = math.sqrt(3.0)
 SHAPES = ("square", "hex")
@@ -261,7 +262,6 @@ def build_grid(
     polygon holding its clipped centroid, else of the one overlapping its whole cell most, else "".
     ``progress``: an object with ``set_progress(percent)`` and ``is_canceled()`` (``incidents.Progress``).
     """
-    from .incidents import Cancelled, Progress  # local: the grid does not need the import engine loaded
 
     feedback = progress or Progress()
 

@@ -21,6 +21,7 @@ import pandas as pd
 from . import dedup, fieldmap, geometry
 from .crsops import WGS84, CrsOps, UtmCrsOps
 from .errors import BeatCastInputError
+from .progress import Cancelled, Progress
 from .sources import REJECT_REASONS, ROW, SourceTable, standardise
 
 INCIDENT_FIELDS = {
@@ -58,26 +59,6 @@ REJECTED_FIELDS = {
 }
 ACCOUNTING_FIELDS = {"source": "TEXT", "outcome": "TEXT", "reason": "TEXT", "rows": "INTEGER"}
 REDACTED = "[personal field withheld]"
-
-
-class Cancelled(Exception):
-    """The user cancelled; nothing was written."""
-
-
-class Progress:
-    """What the engine reports to; the QGIS adapter forwards it to QgsProcessingFeedback."""
-
-    def set_progress(self, percent: float) -> None:
-        pass
-
-    def is_canceled(self) -> bool:
-        return False
-
-    def info(self, message: str) -> None:
-        pass
-
-    def warn(self, message: str) -> None:
-        pass
 
 
 @dataclass

@@ -25,7 +25,7 @@ from ..core import cube as cubes
 from ..core import cube_store, gpkg
 from ..core import grid as grids
 from ..core.errors import BeatCastInputError
-from ..core.incidents import Cancelled
+from ..core.progress import Cancelled
 from ..core.timebins import BinSpec, infer_span, make_bins
 from . import compat, styling
 from .feedback import EngineProgress

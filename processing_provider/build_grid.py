@@ -23,7 +23,7 @@ from qgis.core import (
 
 from ..core import grid as grids
 from ..core.errors import BeatCastInputError
-from ..core.incidents import Cancelled
+from ..core.progress import Cancelled
 from . import compat, styling
 from .feedback import EngineProgress
 from .i18n import tr

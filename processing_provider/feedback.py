@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.incidents import Progress
+from ..core.progress import Progress
 
 
 class EngineProgress(Progress):
