@@ -248,7 +248,7 @@ class AggregateIncidentsAlgorithm(QgsProcessingAlgorithm):
             self.CUBE: str(npz),
             self.N_CELLS: len(grid),
             self.N_BINS: bins.n_bins,
-            self.TOTAL: float(cube.total()),
+            self.TOTAL: round(float(cube.total()), 3),
             self.OUTSIDE_CELLS: outside_cells,
             self.OUTSIDE_PERIOD: outside_time,
         }

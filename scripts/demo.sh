@@ -2,7 +2,8 @@
 # The BeatCast demo (`make demo`): runs the pipeline end to end with qgis_process, on the seeded demo city,
 # with the plugin enabled in a throwaway QGIS profile. Outputs go to demo_output/ (git-ignored):
 #   demo_output/city/                  the demo city (boundary, beats, exports/*.csv, truth/*.csv)
-#   demo_output/beatcast_demo.gpkg     the imported incidents (and what the import rejected)
+#   demo_output/beatcast_demo.gpkg     incidents (and what the import rejected), the 150 m grid, cells with
+#                                      counts; the daily cube beside it (beatcast_demo.daily.cube.npz)
 #   demo_output/logs/STEP.json|.log    each step's qgis_process --json answer and its messages
 # Prints each step's results, then a table of the steps with their timings; exits non-zero when a step fails.
 #
@@ -17,7 +18,7 @@ OUT=${BEATCAST_DEMO_OUTPUT:-$ROOT/demo_output}
 CITY=$OUT/city
 GPKG=$OUT/beatcast_demo.gpkg
 SEED=20240101
-STEPS=(democity importincidents)
+STEPS=(democity importincidents buildgrid aggregateincidents)
 
 step_democity() {
   run_alg democity beatcast:democity --SEED="$SEED" --OUTPUT_FOLDER="$CITY"
@@ -32,6 +33,21 @@ step_importincidents() {
     --BOUNDARY="$CITY/boundary.geojson" \
     --CATEGORY_MAP="$CITY/exports/category_map.csv" \
     --MERGE_WITHIN_SOURCE=true \
+    --OUTPUT="$GPKG"
+}
+
+step_buildgrid() {
+  run_alg buildgrid beatcast:buildgrid \
+    --BOUNDARY="$CITY/boundary.geojson" --SHAPE=0 --CELL_SIZE=150 \
+    --LABELS="$CITY/districts.geojson" --LABEL_FIELDS=district_id \
+    --INCIDENTS="$GPKG|layername=incidents" \
+    --OUTPUT="$GPKG"
+}
+
+step_aggregateincidents() {
+  run_alg aggregateincidents beatcast:aggregateincidents \
+    --INCIDENTS="$GPKG|layername=incidents" --GRID="$GPKG|layername=grid" \
+    --UNIT=2 --BY_CATEGORY=true --CUBE_NAME=daily \
     --OUTPUT="$GPKG"
 }
 
