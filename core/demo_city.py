@@ -339,12 +339,15 @@ def feature_collection(name: str, features: FeatureSet, epsg: int = CRS_EPSG) ->
 
 
 def write_demo_city(folder, seed: int = DEFAULT_SEED) -> dict[str, Path]:
-    """Write the layers (GeoJSON), the messy exports (``exports/``) and the truth (``truth/``).
+    """Write the layers (GeoJSON), the messy exports (``exports/``), the truth (``truth/``) and the signals
+    beyond incidents (``signals/``: weather, ridership, events; see :mod:`beatcast.core.demo_signals`).
 
     Returns a dict name -> path: the six layer names, ``rms_reports``, ``cad_calls``, ``calls_911``,
-    ``category_map``, ``export_truth``, ``export_summary`` and ``incidents_truth``.
+    ``category_map``, ``export_truth``, ``export_summary``, ``incidents_truth``, ``weather_daily``,
+    ``transit_ridership_daily`` and ``events``.
     """
     from .demo_exports import make_exports, write_exports
+    from .demo_signals import make_signals, write_signals
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -356,4 +359,5 @@ def write_demo_city(folder, seed: int = DEFAULT_SEED) -> dict[str, Path]:
         path.write_text(text + "\n", encoding="utf-8")
         paths[name] = path
     paths.update(write_exports(make_exports(city, seed), folder))
+    paths.update(write_signals(make_signals(city, seed), folder, city.crs_epsg))  # own random stream
     return paths

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy.spatial import cKDTree
 
-from beatcast.core import demo_city, demo_export_rms, demo_export_rows, demo_exports, projection
+from beatcast.core import demo_city, demo_export_rms, demo_export_rows, demo_exports, demo_signals, projection
 from beatcast.core.demo_geometry import points_in_polygon, polygon_area
 
 SEED = demo_city.DEFAULT_SEED
@@ -86,6 +86,7 @@ def test_written_files_are_byte_identical(written, tmp_path):
         *demo_city.GEOJSON_LAYERS,
         "rms_reports", "cad_calls", "calls_911", "category_map",
         "export_truth", "incidents_truth", "export_summary",
+        "weather_daily", "transit_ridership_daily", "events",
     }  # fmt: skip
     for name, path in paths.items():
         assert path.read_bytes() == again[name].read_bytes(), name
@@ -382,6 +383,74 @@ def test_cad_and_911_planted_rows(files, city, incidents):
     truth = incidents.set_index("incident_key").loc[dup["incident_key"]]
     x, y = to_xy(dup["lat"], dup["lng"])
     assert (np.hypot(x - truth["x"], y - truth["y"]) < 21).all()
+
+
+# --- signals beyond incidents ------------------------------------------------------------------------
+
+
+def test_weather_and_ridership_files(written):
+    _, paths = written
+    assert paths["weather_daily"].parent.name == "signals"
+    weather = pd.read_csv(paths["weather_daily"], dtype=str, keep_default_na=False)
+    assert list(weather.columns) == list(demo_signals.WEATHER_COLUMNS)
+    days = pd.date_range(demo_city.PERIOD_START, demo_city.PERIOD_END - pd.Timedelta(days=1)).strftime(
+        "%Y-%m-%d"
+    )
+    assert weather["date"].tolist() == list(days)
+    empty = (weather[["temp_max_c", "temp_min_c", "precip_mm"]] == "").sum().to_dict()
+    assert empty == {"temp_max_c": demo_signals.MISSING_TEMP_MAX_DAYS, "temp_min_c": 0, "precip_mm": 5}
+    assert not ((weather["temp_max_c"] == "") & (weather["precip_mm"] == "")).any()
+    w = pd.read_csv(paths["weather_daily"], parse_dates=["date"])
+    monthly = w.groupby(w["date"].dt.month)[["temp_max_c", "temp_min_c"]].mean()
+    assert -5 < monthly.loc[1, "temp_max_c"] < 5 and 25 < monthly.loc[7, "temp_max_c"] < 33
+    assert (w["temp_min_c"] < w["temp_max_c"]).sum() == w["temp_max_c"].notna().sum()
+    precip = w["precip_mm"].dropna()
+    assert (precip >= 0).all() and 0.55 < (precip == 0).mean() < 0.8  # zero-inflated
+    assert 700 < precip.sum() / 2 < 1200  # mm a year
+    transit = pd.read_csv(paths["transit_ridership_daily"], parse_dates=["date"])
+    assert list(transit.columns) == list(demo_signals.TRANSIT_COLUMNS)
+    assert (
+        len(transit) == len(days) - demo_signals.MISSING_TRANSIT_DAYS
+        and transit["date"].is_monotonic_increasing
+    )
+    by_day = transit.groupby(transit["date"].dt.dayofweek)["boardings"].mean()
+    assert by_day[[1, 2, 3]].min() > 1.8 * by_day[5] and by_day[5] > by_day[6]
+
+
+def test_events_file(written, city):
+    _, paths = written
+    data = json.loads(paths["events"].read_text(encoding="utf-8"))
+    assert data["crs"] == {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32616"}}
+    features = data["features"]
+    assert len(features) == demo_signals.N_EVENTS
+    props = pd.DataFrame([f["properties"] for f in features])
+    assert list(props.columns) == ["event_id", "name", "kind", "start", "end", "attendance"]
+    assert props["event_id"].tolist() == [f"EV{i:02d}" for i in range(1, len(features) + 1)]
+    assert set(props["kind"]) == set(demo_signals.EVENT_KINDS)
+    start, end = pd.to_datetime(props["start"]), pd.to_datetime(props["end"])
+    assert props["start"].str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d").all()
+    assert (end > start).all() and start.is_monotonic_increasing
+    assert start.min() >= demo_city.PERIOD_START and end.max() < demo_city.PERIOD_END
+    local = pd.DatetimeIndex(pd.concat([start, end])).tz_localize(
+        demo_city.TIMEZONE, ambiguous="NaT", nonexistent="NaT"
+    )
+    assert not local.isna().any()  # no start or end in a clock-change hour
+    assert (props["attendance"] > 0).all()
+    types = [f["geometry"]["type"] for f in features]
+    assert set(types) == {"Point", "Polygon"} and types.count("Polygon") >= 2
+    for feature in features:
+        xy = np.reshape(feature["geometry"]["coordinates"], (-1, 2))
+        assert city.contains(xy[:, 0], xy[:, 1]).all()
+
+
+def test_signals_do_not_touch_the_truth(city):
+    # The signals draw from their own stream: generating them leaves the incidents as they were.
+    before = city.incidents.copy()
+    signals = demo_signals.make_signals(city, SEED)
+    pd.testing.assert_frame_equal(city.incidents, before)
+    pd.testing.assert_frame_equal(demo_city.generate_city(SEED).incidents, before)
+    other = demo_signals.make_signals(city, SEED + 1)
+    assert not other.weather_daily.equals(signals.weather_daily)
 
 
 # --- projection --------------------------------------------------------------------------------------
