@@ -21,6 +21,7 @@ LAYER_OUTPUTS = {
     "roads": "ROADS",
     "pois": "POIS",
     "stations": "STATIONS",
+    "events": "EVENTS",
 }
 FILE_OUTPUTS = {
     "rms_reports": "RMS_EXPORT",
@@ -29,6 +30,8 @@ FILE_OUTPUTS = {
     "category_map": "CATEGORY_MAP",
     "export_truth": "EXPORT_TRUTH",
     "incidents_truth": "INCIDENTS_TRUTH",
+    "weather_daily": "WEATHER",
+    "transit_ridership_daily": "TRANSIT_RIDERSHIP",
 }
 
 
@@ -64,6 +67,8 @@ class DemoCityAlgorithm(QgsProcessingAlgorithm):
             "reversals, missing and zero coordinates, out-of-jurisdiction points, unparseable dates, "
             "conflicting IDs. <i>category_map.csv</i> maps each system's types to five categories. "
             "<i>truth/</i> holds what every messy row really is.</p>"
+            "<p>Signals in <i>signals/</i>: daily weather and transit ridership (with a few missing values) "
+            "and located events with start and end times, for <b>Time covariates</b>.</p>"
             "<p>Import the exports with <b>Import incidents</b> (time zone America/Chicago, CRS of projected "
             "x/y EPSG:32616, the boundary and the category map).</p>"
         )

@@ -16,8 +16,15 @@ def algorithm_classes():
     from .build_grid import BuildGridAlgorithm
     from .demo_city import DemoCityAlgorithm
     from .import_incidents import ImportIncidentsAlgorithm
+    from .time_covariates import TimeCovariatesAlgorithm
 
-    return [ImportIncidentsAlgorithm, BuildGridAlgorithm, AggregateIncidentsAlgorithm, DemoCityAlgorithm]
+    return [
+        ImportIncidentsAlgorithm,
+        BuildGridAlgorithm,
+        AggregateIncidentsAlgorithm,
+        TimeCovariatesAlgorithm,
+        DemoCityAlgorithm,
+    ]
 
 
 class BeatCastProvider(QgsProcessingProvider):

@@ -5,4 +5,5 @@ EXPECTED_ALGORITHM_IDS = [
     "beatcast:buildgrid",
     "beatcast:democity",
     "beatcast:importincidents",
+    "beatcast:timecovariates",
 ]

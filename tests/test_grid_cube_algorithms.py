@@ -183,3 +183,53 @@ def test_aggregate_needs_a_beatcast_grid(demo_incidents, demo_city_dir, beatcast
                 "OUTPUT": str(tmp_path / "c.gpkg"),
             },
         )
+
+
+def test_time_covariates_join_weather_ridership_and_events(
+    square_grid, demo_incidents, demo_city_dir, beatcast_provider, tmp_path
+):
+    import processing
+
+    store = tmp_path / "store.gpkg"
+    processing.run(
+        "beatcast:aggregateincidents",
+        {
+            "INCIDENTS": f"{demo_incidents}|layername=incidents",
+            "GRID": square_grid[1]["OUTPUT"],
+            "UNIT": 2,
+            "CUBE_NAME": "daily",
+            "OUTPUT": str(store),
+        },
+    )
+    signals = demo_city_dir / "signals"
+    out = tmp_path / "signals.gpkg"
+    result = processing.run(
+        "beatcast:timecovariates",
+        {
+            "CUBE": str(store),
+            "CUBE_NAME": "daily",
+            "SERIES": [str(signals / "weather_daily.csv"), str(signals / "transit_ridership_daily.csv")],
+            "HOW": "precip_mm=sum, boardings=sum",
+            "EVENTS": str(signals / "events.geojson"),
+            "GRID": square_grid[1]["OUTPUT"],
+            "EVENT_WEIGHT": "attendance",
+            "US_HOLIDAYS": True,
+            "OUTPUT": str(out),
+        },
+    )
+    table = gpkg.read_table(out, "time_covariates")
+    assert len(table) == 731
+    assert {"temp_max_c", "precip_mm", "boardings", "day_of_week", "is_holiday", "events_active"} <= set(table)
+    missing = json.loads(result["MISSING"])
+    # The demo plants 5 days without precipitation, 2 without a high temperature, 2 without ridership:
+    # reported and left empty, never filled.
+    assert missing["precip_mm"]["missing_bins"] == 5 and table["precip_mm"].isna().sum() == 5
+    assert missing["temp_max_c"]["missing_bins"] == 2 and table["temp_max_c"].isna().sum() == 2
+    assert table["boardings"].isna().sum() == 2
+    assert table["is_holiday"].sum() >= 20  # about 11 federal holidays a year
+    events = json.loads((signals / "events.geojson").read_text())["features"]
+    days = {f["properties"]["start"][:10] for f in events}
+    busy = set(table.loc[table["events_active"] > 0, "bin_label"])
+    assert days <= busy
+    located = cube_store.read_cube(out, "daily_events")
+    assert located.n_cells == square_grid[1]["N_CELLS"] and located.total() > 0
