@@ -335,7 +335,8 @@ def table_names(path: str | Path) -> list[str]:
 
 
 def read_table(path: str | Path, table: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
-    """Read a table; point geometries (GeoPackage binary) become ``x``/``y`` float columns."""
+    """Read a table. Point geometries (GeoPackage binary) become ``x``/``y`` float columns; other
+    geometries are left out (read them with ``grid_io`` or GDAL)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such GeoPackage")
@@ -344,13 +345,16 @@ def read_table(path: str | Path, table: str, columns: Iterable[str] | None = Non
         if not info:
             raise KeyError(f"{path}: no table {table!r}")
         geom_col = con.execute(
-            "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name)=lower(?)", (table,)
+            "SELECT column_name, geometry_type_name FROM gpkg_geometry_columns WHERE lower(table_name)=lower(?)",
+            (table,),
         ).fetchone()
         wanted = list(columns) if columns is not None else [r[1] for r in info]
         select = ", ".join(f'"{c}"' for c in wanted)
         frame = pd.read_sql_query(f'SELECT {select} FROM "{table}"', con)
     if geom_col and geom_col[0] in frame.columns:
-        frame["x"], frame["y"] = decode_points(frame.pop(geom_col[0]).tolist())
+        blobs = frame.pop(geom_col[0]).tolist()
+        if geom_col[1].upper() == "POINT":
+            frame["x"], frame["y"] = decode_points(blobs)
     return frame
 
 

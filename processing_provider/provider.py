@@ -14,6 +14,7 @@ def algorithm_classes():
     """Every BeatCast algorithm class, in toolbox order. Ids are API: never rename them."""
     from .aggregate_incidents import AggregateIncidentsAlgorithm
     from .build_grid import BuildGridAlgorithm
+    from .cell_covariates import CellCovariatesAlgorithm
     from .demo_city import DemoCityAlgorithm
     from .import_incidents import ImportIncidentsAlgorithm
     from .time_covariates import TimeCovariatesAlgorithm
@@ -22,6 +23,7 @@ def algorithm_classes():
         ImportIncidentsAlgorithm,
         BuildGridAlgorithm,
         AggregateIncidentsAlgorithm,
+        CellCovariatesAlgorithm,
         TimeCovariatesAlgorithm,
         DemoCityAlgorithm,
     ]

@@ -3,6 +3,7 @@
 EXPECTED_ALGORITHM_IDS = [
     "beatcast:aggregateincidents",
     "beatcast:buildgrid",
+    "beatcast:cellcovariates",
     "beatcast:democity",
     "beatcast:importincidents",
     "beatcast:timecovariates",

@@ -233,3 +233,50 @@ def test_time_covariates_join_weather_ridership_and_events(
     assert days <= busy
     located = cube_store.read_cube(out, "daily_events")
     assert located.n_cells == square_grid[1]["N_CELLS"] and located.total() > 0
+
+
+def test_cell_covariates_on_the_demo_city(square_grid, demo_city_dir, beatcast_provider, tmp_path):
+    import processing
+    from osgeo import gdal, osr
+
+    # A raster whose value is the x coordinate: a cell's mean is about its centroid's x.
+    raster = tmp_path / "east.tif"
+    xmin, ymax, pixel, n = 273000.0, 4515000.0, 50.0, 320
+    dataset = gdal.GetDriverByName("GTiff").Create(str(raster), n, n, 1, gdal.GDT_Float32)
+    dataset.SetGeoTransform((xmin, pixel, 0, ymax, 0, -pixel))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32616)
+    dataset.SetProjection(srs.ExportToWkt())
+    dataset.GetRasterBand(1).WriteArray(np.tile(xmin + pixel * (np.arange(n) + 0.5), (n, 1)))
+    dataset = None
+    out = tmp_path / "cov.gpkg"
+    result = processing.run(
+        "beatcast:cellcovariates",
+        {
+            "GRID": square_grid[1]["OUTPUT"],
+            "POINT_LAYERS": [str(demo_city_dir / "pois.geojson")],
+            "POINT_GROUP_FIELD": "kind",
+            "RADIUS": 300,
+            "LINE_LAYERS": [str(demo_city_dir / "roads.geojson")],
+            "LINE_GROUP_FIELD": "road_class",
+            "RASTERS": [str(raster)],
+            "POLYGONS": str(demo_city_dir / "census_areas.geojson"),
+            "EXTENSIVE_FIELDS": ["pop_total", "pop_group_a"],
+            "OUTPUT": str(out),
+        },
+    )
+    cells = gpkg.read_table(out, "cell_covariates")
+    census = json.loads((demo_city_dir / "census_areas.geojson").read_text())["features"]
+    population = sum(f["properties"]["pop_total"] for f in census)
+    assert cells["census_areas_pop_total"].sum() == pytest.approx(population, rel=1e-6)
+    assert {"dist_pois_bar", "count_pois_bar_300m", "n_pois_school", "len_roads_arterial", "east_mean"} <= set(cells)
+    grid = gpkg.read_table(square_grid[0], "grid", columns=["cell_id", "centroid_x", "area_fraction"])
+    inner = (grid["area_fraction"] == 1).to_numpy()
+    assert np.allclose(cells["east_mean"].to_numpy()[inner], grid["centroid_x"].to_numpy()[inner], atol=15)
+    roads = json.loads((demo_city_dir / "roads.geojson").read_text())["features"]
+    total = sum(np.hypot(*np.diff(np.array(f["geometry"]["coordinates"]), axis=0).T).sum() for f in roads)
+    length = cells[[c for c in cells if c.startswith("len_roads_") and c != "len_roads"]].sum().sum()
+    assert length == pytest.approx(total, rel=0.01)  # the demo's roads lie inside the boundary
+    docs = gpkg.read_table(out, "beatcast_field_docs")
+    assert set(docs["field"]) == set(cells.columns) - {"fid", "cell_id"} == set(docs["field"])
+    assert result["N_FIELDS"] == len(docs)
