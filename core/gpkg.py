@@ -345,7 +345,8 @@ def read_table(path: str | Path, table: str, columns: Iterable[str] | None = Non
         if not info:
             raise KeyError(f"{path}: no table {table!r}")
         geom_col = con.execute(
-            "SELECT column_name, geometry_type_name FROM gpkg_geometry_columns WHERE lower(table_name)=lower(?)",
+            "SELECT column_name, geometry_type_name FROM gpkg_geometry_columns"
+            " WHERE lower(table_name)=lower(?)",
             (table,),
         ).fetchone()
         wanted = list(columns) if columns is not None else [r[1] for r in info]

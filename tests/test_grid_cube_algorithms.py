@@ -219,7 +219,9 @@ def test_time_covariates_join_weather_ridership_and_events(
     )
     table = gpkg.read_table(out, "time_covariates")
     assert len(table) == 731
-    assert {"temp_max_c", "precip_mm", "boardings", "day_of_week", "is_holiday", "events_active"} <= set(table)
+    assert {"temp_max_c", "precip_mm", "boardings", "day_of_week", "is_holiday", "events_active"} <= set(
+        table
+    )
     missing = json.loads(result["MISSING"])
     # The demo plants 5 days without precipitation, 2 without a high temperature, 2 without ridership:
     # reported and left empty, never filled.
@@ -269,7 +271,13 @@ def test_cell_covariates_on_the_demo_city(square_grid, demo_city_dir, beatcast_p
     census = json.loads((demo_city_dir / "census_areas.geojson").read_text())["features"]
     population = sum(f["properties"]["pop_total"] for f in census)
     assert cells["census_areas_pop_total"].sum() == pytest.approx(population, rel=1e-6)
-    assert {"dist_pois_bar", "count_pois_bar_300m", "n_pois_school", "len_roads_arterial", "east_mean"} <= set(cells)
+    assert {
+        "dist_pois_bar",
+        "count_pois_bar_300m",
+        "n_pois_school",
+        "len_roads_arterial",
+        "east_mean",
+    } <= set(cells)
     grid = gpkg.read_table(square_grid[0], "grid", columns=["cell_id", "centroid_x", "area_fraction"])
     inner = (grid["area_fraction"] == 1).to_numpy()
     assert np.allclose(cells["east_mean"].to_numpy()[inner], grid["centroid_x"].to_numpy()[inner], atol=15)
