@@ -68,6 +68,22 @@ def test_st_louis_150m_grid_with_neighbourhoods_and_weekly_cube(beatcast_provide
     agree = np.mean(labels == points["neighborhood"].astype(str).to_numpy()[inside])
     print(f"cell neighbourhood = record neighbourhood for {agree:.1%} of incidents")
     assert agree > 0.85
+    # Neighbourhood census counts shared out to the cells (the 2020 Census total of the city: 301,578).
+    covariates = processing.run(
+        "beatcast:cellcovariates",
+        {
+            "GRID": grid["OUTPUT"],
+            "POLYGONS": str(folder / "context" / "stl_neighborhoods.geojson"),
+            "EXTENSIVE_FIELDS": ["total_population", "pop_black_alone", "pop_white_alone"],
+            "OUTPUT": str(tmp_path / "cov.gpkg"),
+        },
+    )
+    cov = gpkg.read_table(tmp_path / "cov.gpkg", "cell_covariates")
+    total = cov["stl_neighborhoods_total_population"].sum()
+    print(f"population over cells: {total:,.0f} (census 301,578)")
+    assert covariates["N_FIELDS"] >= 3 and total == pytest.approx(301578, rel=0.005)
+    black = cov["stl_neighborhoods_pop_black_alone"] / cov["stl_neighborhoods_total_population"]
+    assert 0.3 < np.nanmedian(black) < 0.7 and np.nanmax(black) > 0.9  # a segregated city: uneven shares
 
 
 def test_lancashire_monthly_cube_from_month_only_data(beatcast_provider, shared_data, tmp_path):
