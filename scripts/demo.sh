@@ -18,7 +18,7 @@ OUT=${BEATCAST_DEMO_OUTPUT:-$ROOT/demo_output}
 CITY=$OUT/city
 GPKG=$OUT/beatcast_demo.gpkg
 SEED=20240101
-STEPS=(democity importincidents buildgrid aggregateincidents)
+STEPS=(democity importincidents buildgrid aggregateincidents cellcovariates timecovariates)
 
 step_democity() {
   run_alg democity beatcast:democity --SEED="$SEED" --OUTPUT_FOLDER="$CITY"
@@ -41,6 +41,26 @@ step_buildgrid() {
     --BOUNDARY="$CITY/boundary.geojson" --SHAPE=0 --CELL_SIZE=150 \
     --LABELS="$CITY/districts.geojson" --LABEL_FIELDS=district_id \
     --INCIDENTS="$GPKG|layername=incidents" \
+    --OUTPUT="$GPKG"
+}
+
+step_cellcovariates() {
+  run_alg cellcovariates beatcast:cellcovariates \
+    --GRID="$GPKG|layername=grid" \
+    --POINT_LAYERS="$CITY/pois.geojson" --POINT_GROUP_FIELD=kind --RADIUS=300 \
+    --LINE_LAYERS="$CITY/roads.geojson" --LINE_GROUP_FIELD=road_class \
+    --POLYGONS="$CITY/census_areas.geojson" \
+    --EXTENSIVE_FIELDS=pop_total --EXTENSIVE_FIELDS=pop_group_a --EXTENSIVE_FIELDS=pop_group_b \
+    --EXTENSIVE_FIELDS=pop_group_c --EXTENSIVE_FIELDS=households \
+    --OUTPUT="$GPKG"
+}
+
+step_timecovariates() {
+  run_alg timecovariates beatcast:timecovariates \
+    --CUBE="$GPKG" --CUBE_NAME=daily \
+    --SERIES="$CITY/signals/weather_daily.csv" --SERIES="$CITY/signals/transit_ridership_daily.csv" \
+    --HOW="precip_mm=sum,boardings=sum" --US_HOLIDAYS=true \
+    --EVENTS="$CITY/signals/events.geojson" --GRID="$GPKG|layername=grid" --EVENT_WEIGHT=attendance \
     --OUTPUT="$GPKG"
 }
 
