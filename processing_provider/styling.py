@@ -60,7 +60,19 @@ class GraduatedPostProcessor(QgsProcessingLayerPostProcessorInterface):
         layer.triggerRepaint()
 
 
+def _release_all() -> None:
+    """Drop the post-processors while QGIS is still alive: destroying them after the application has
+    gone aborts QGIS on exit."""
+    _KEEP_ALIVE.clear()
+
+
 def _post_processor(style: str) -> QgsProcessingLayerPostProcessorInterface:
+    if not _KEEP_ALIVE:
+        from qgis.core import QgsApplication
+
+        app = QgsApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(_release_all)
     if style not in _KEEP_ALIVE:
         if style.startswith("graduated:"):
             _KEEP_ALIVE[style] = GraduatedPostProcessor(style.split(":", 1)[1])
