@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -20,6 +19,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core import cube as cubes
 from ..core import cube_store, gpkg
@@ -28,6 +28,7 @@ from ..core.errors import BeatCastInputError
 from ..core.progress import Cancelled
 from ..core.timebins import BinSpec, infer_span, make_bins
 from . import compat, styling
+from .base import BeatCastAlgorithm
 from .feedback import EngineProgress
 from .i18n import tr
 from .layers import QgisCrsOps, gpkg_table_of, read_incidents
@@ -60,7 +61,10 @@ def load_grid(layer) -> tuple[grids.Grid, str, str]:
     return grid, path, table
 
 
-class AggregateIncidentsAlgorithm(QgsProcessingAlgorithm):
+class AggregateIncidentsAlgorithm(BeatCastAlgorithm):
+    NAME = "aggregateincidents"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("@default", "Aggregate incidents (space-time cube)")
+    GROUP_ID = "datapreparation"
     INCIDENTS = "INCIDENTS"
     GRID = "GRID"
     UNIT = "UNIT"
@@ -78,21 +82,6 @@ class AggregateIncidentsAlgorithm(QgsProcessingAlgorithm):
     TOTAL = "TOTAL"
     OUTSIDE_CELLS = "OUTSIDE_CELLS"
     OUTSIDE_PERIOD = "OUTSIDE_PERIOD"
-
-    def name(self):
-        return "aggregateincidents"
-
-    def displayName(self):
-        return tr("Aggregate incidents (space-time cube)")
-
-    def group(self):
-        return tr("Data preparation")
-
-    def groupId(self):
-        return "datapreparation"
-
-    def createInstance(self):
-        return type(self)()
 
     def shortHelpString(self):
         return tr(
@@ -161,16 +150,7 @@ class AggregateIncidentsAlgorithm(QgsProcessingAlgorithm):
         ):
             self.addOutput(QgsProcessingOutputNumber(name, label))
 
-    def processAlgorithm(self, parameters, context, feedback):
-        try:
-            return self._run(parameters, context, feedback)
-        except BeatCastInputError as error:
-            raise QgsProcessingException(str(error)) from error
-        except Cancelled:
-            feedback.reportError(tr("Cancelled: nothing was written."))
-            return {}
-
-    def _run(self, parameters, context, feedback):
+    def compute(self, parameters, context, feedback):
         grid, grid_path, grid_table = load_grid(self.parameterAsVectorLayer(parameters, self.GRID, context))
         layer = self.parameterAsVectorLayer(parameters, self.INCIDENTS, context)
         if layer is None:
@@ -210,9 +190,7 @@ class AggregateIncidentsAlgorithm(QgsProcessingAlgorithm):
             feedback.pushWarning(
                 tr("{} incidents fall outside every cell (counted apart)").format(outside_cells)
             )
-        destination = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        if not destination.lower().endswith(".gpkg"):
-            raise BeatCastInputError(tr("OUTPUT must be a GeoPackage (.gpkg): {}").format(destination))
+        destination = self.output_geopackage(parameters, context)
         name = self.parameterAsString(parameters, self.CUBE_NAME, context) or "cube"
         frame = pd.DataFrame({"cell_id": grid.cell_id, "total": cubes.totals_per_cell(cube)})
         columns = {"cell_id": "TEXT", "total": "REAL"}

@@ -6,8 +6,6 @@ import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
-    QgsProcessingAlgorithm,
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterCrs,
     QgsProcessingParameterDefinition,
@@ -20,11 +18,13 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core import grid as grids
 from ..core.errors import BeatCastInputError
 from ..core.progress import Cancelled
 from . import compat, styling
+from .base import BeatCastAlgorithm
 from .feedback import EngineProgress
 from .i18n import tr
 from .layers import QgisCrsOps, crs_id, polygons_of
@@ -45,7 +45,10 @@ def reproject_polygons(polygons, source_crs: str, target_crs: str, crs_ops: Qgis
     return out
 
 
-class BuildGridAlgorithm(QgsProcessingAlgorithm):
+class BuildGridAlgorithm(BeatCastAlgorithm):
+    NAME = "buildgrid"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("@default", "Build grid")
+    GROUP_ID = "datapreparation"
     BOUNDARY = "BOUNDARY"
     EXTENT = "EXTENT"
     INCIDENTS = "INCIDENTS"
@@ -58,21 +61,6 @@ class BuildGridAlgorithm(QgsProcessingAlgorithm):
     MAX_CELLS = "MAX_CELLS"
     OUTPUT = "OUTPUT"
     N_CELLS = "N_CELLS"
-
-    def name(self):
-        return "buildgrid"
-
-    def displayName(self):
-        return tr("Build grid")
-
-    def group(self):
-        return tr("Data preparation")
-
-    def groupId(self):
-        return "datapreparation"
-
-    def createInstance(self):
-        return type(self)()
 
     def shortHelpString(self):
         return tr(
@@ -141,15 +129,6 @@ class BuildGridAlgorithm(QgsProcessingAlgorithm):
         )
         self.addOutput(QgsProcessingOutputNumber(self.N_CELLS, tr("Cells")))
 
-    def processAlgorithm(self, parameters, context, feedback):
-        try:
-            return self._run(parameters, context, feedback)
-        except BeatCastInputError as error:
-            raise QgsProcessingException(str(error)) from error
-        except Cancelled:
-            feedback.reportError(tr("Cancelled: nothing was written."))
-            return {}
-
     def _crs(self, parameters, context, boundary_source) -> str:
         crs = self.parameterAsCrs(parameters, self.CRS, context)
         if not crs.isValid():
@@ -170,7 +149,7 @@ class BuildGridAlgorithm(QgsProcessingAlgorithm):
             )
         return crs_id(crs)
 
-    def _run(self, parameters, context, feedback):
+    def compute(self, parameters, context, feedback):
         crs_ops = QgisCrsOps(context.transformContext())
         boundary_source = self.parameterAsSource(parameters, self.BOUNDARY, context)
         target = self._crs(parameters, context, boundary_source)
@@ -198,9 +177,7 @@ class BuildGridAlgorithm(QgsProcessingAlgorithm):
             min_fraction=self.parameterAsDouble(parameters, self.MIN_FRACTION, context),
             progress=EngineProgress(feedback, 0, 85),
         )  # fmt: skip
-        destination = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        if not destination.lower().endswith(".gpkg"):
-            raise BeatCastInputError(tr("OUTPUT must be a GeoPackage (.gpkg): {}").format(destination))
+        destination = self.output_geopackage(parameters, context)
         with staged_geopackage(destination) as tmp:
             grids.write_grid_gpkg(tmp, GRID_TABLE, grid, spatial_reference(target, context))
             if feedback.isCanceled():

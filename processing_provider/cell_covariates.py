@@ -6,8 +6,6 @@ import numpy as np
 import pandas as pd
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterDistance,
     QgsProcessingParameterField,
@@ -16,6 +14,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core import covariates, gpkg
 from ..core.covariates import field_name
@@ -24,6 +23,7 @@ from ..core.grid_io import read_grid
 from ..core.progress import Cancelled
 from . import compat, styling
 from .aggregate_incidents import load_grid
+from .base import BeatCastAlgorithm
 from .build_grid import reproject_polygons
 from .i18n import tr
 from .layers import QgisCrsOps, crs_id
@@ -85,7 +85,10 @@ def raster_in_grid_crs(layer, target: str, resolution: float):
     return band.ReadAsArray().astype(float), warped.GetGeoTransform(), band.GetNoDataValue()
 
 
-class CellCovariatesAlgorithm(QgsProcessingAlgorithm):
+class CellCovariatesAlgorithm(BeatCastAlgorithm):
+    NAME = "cellcovariates"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("@default", "Cell covariates")
+    GROUP_ID = "datapreparation"
     GRID = "GRID"
     POINT_LAYERS = "POINT_LAYERS"
     POINT_GROUP_FIELD = "POINT_GROUP_FIELD"
@@ -98,21 +101,6 @@ class CellCovariatesAlgorithm(QgsProcessingAlgorithm):
     INTENSIVE_FIELDS = "INTENSIVE_FIELDS"
     OUTPUT = "OUTPUT"
     N_FIELDS = "N_FIELDS"
-
-    def name(self):
-        return "cellcovariates"
-
-    def displayName(self):
-        return tr("Cell covariates")
-
-    def group(self):
-        return tr("Data preparation")
-
-    def groupId(self):
-        return "datapreparation"
-
-    def createInstance(self):
-        return type(self)()
 
     def shortHelpString(self):
         docs = "".join(f"<li><b>{k}</b>: {tr(v)}</li>" for k, v in covariates.FIELD_DOCS.items())
@@ -189,16 +177,7 @@ class CellCovariatesAlgorithm(QgsProcessingAlgorithm):
         )
         self.addOutput(QgsProcessingOutputNumber(self.N_FIELDS, tr("Covariate fields")))
 
-    def processAlgorithm(self, parameters, context, feedback):
-        try:
-            return self._run(parameters, context, feedback)
-        except BeatCastInputError as error:
-            raise QgsProcessingException(str(error)) from error
-        except Cancelled:
-            feedback.reportError(tr("Cancelled: nothing was written."))
-            return {}
-
-    def _run(self, parameters, context, feedback):
+    def compute(self, parameters, context, feedback):
         _, grid_path, grid_table = load_grid(self.parameterAsVectorLayer(parameters, self.GRID, context))
         grid = read_grid(grid_path, grid_table)
         target = grid.spec.crs
@@ -225,9 +204,7 @@ class CellCovariatesAlgorithm(QgsProcessingAlgorithm):
             raise BeatCastInputError(tr("Give at least one point, line, raster or polygon layer"))
         frame = pd.DataFrame({"cell_id": grid.cell_id, **values})
         columns = {"cell_id": "TEXT", **{k: "REAL" for k in values}}
-        destination = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        if not destination.lower().endswith(".gpkg"):
-            raise BeatCastInputError(tr("OUTPUT must be a GeoPackage (.gpkg): {}").format(destination))
+        destination = self.output_geopackage(parameters, context)
         doc_rows = pd.DataFrame(
             {"table_name": COVARIATES_TABLE, "field": list(docs), "description": list(docs.values())}
         )

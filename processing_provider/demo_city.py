@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingOutputFile,
     QgsProcessingOutputVectorLayer,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core import demo_city
 from . import compat
+from .base import BeatCastAlgorithm
 from .i18n import tr
 
 LAYER_OUTPUTS = {
@@ -35,24 +36,12 @@ FILE_OUTPUTS = {
 }
 
 
-class DemoCityAlgorithm(QgsProcessingAlgorithm):
+class DemoCityAlgorithm(BeatCastAlgorithm):
+    NAME = "democity"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("@default", "Generate demo city")
+    GROUP_ID = "demo"
     SEED = "SEED"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
-
-    def name(self):
-        return "democity"
-
-    def displayName(self):  # noqa: N802 (QGIS API name)
-        return tr("Generate demo city")
-
-    def group(self):
-        return tr("Demo and training")
-
-    def groupId(self):  # noqa: N802 (QGIS API name)
-        return "demo"
-
-    def createInstance(self):  # noqa: N802 (QGIS API name)
-        return type(self)()
 
     def shortHelpString(self):  # noqa: N802 (QGIS API name)
         return tr(
@@ -85,7 +74,7 @@ class DemoCityAlgorithm(QgsProcessingAlgorithm):
         for name, output in FILE_OUTPUTS.items():
             self.addOutput(QgsProcessingOutputFile(output, name.replace("_", " ").capitalize()))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
+    def compute(self, parameters, context, feedback):
         seed = self.parameterAsInt(parameters, self.SEED, context)
         folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
         feedback.pushInfo(tr("Generating the demo city (seed {})").format(seed))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -21,6 +20,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core import fieldmap, gpkg, readers, runlog
 from ..core.dedup import DedupOptions
@@ -35,6 +35,7 @@ from ..core.incidents import (
 )
 from ..core.sources import REJECT_REASONS
 from . import compat, styling
+from .base import BeatCastAlgorithm
 from .feedback import EngineProgress
 from .i18n import tr
 from .layers import QgisCrsOps, crs_id, layer_to_source, polygons_of, read_file_sources
@@ -43,7 +44,10 @@ from .outputs import log_run, spatial_reference, staged_geopackage
 INCIDENTS_TABLE, REJECTED_TABLE, ACCOUNTING_TABLE = "incidents", "rejected_rows", "import_accounting"
 
 
-class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
+class ImportIncidentsAlgorithm(BeatCastAlgorithm):
+    NAME = "importincidents"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("@default", "Import incidents")
+    GROUP_ID = "datapreparation"
     INPUT_FILES = "INPUT_FILES"
     INPUT_LAYERS = "INPUT_LAYERS"
     FIELD_MAP = "FIELD_MAP"
@@ -71,21 +75,6 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
     NETTED = "NETTED"
     REJECTED_COUNT = "REJECTED_COUNT"
     OUTPUT_CRS = "OUTPUT_CRS"
-
-    def name(self):
-        return "importincidents"
-
-    def displayName(self):  # noqa: N802 (QGIS API name)
-        return tr("Import incidents")
-
-    def group(self):
-        return tr("Data preparation")
-
-    def groupId(self):  # noqa: N802 (QGIS API name)
-        return "datapreparation"
-
-    def createInstance(self):  # noqa: N802 (QGIS API name)
-        return type(self)()
 
     def shortHelpString(self):  # noqa: N802 (QGIS API name)
         reasons = "".join(f"<li><b>{k}</b>: {tr(v)}</li>" for k, v in REJECT_REASONS.items())
@@ -222,16 +211,7 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, label))
         self.addOutput(QgsProcessingOutputString(self.OUTPUT_CRS, tr("Output CRS")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
-        try:
-            return self._run(parameters, context, feedback)
-        except BeatCastInputError as error:
-            raise QgsProcessingException(str(error)) from error
-        except Cancelled:
-            feedback.reportError(tr("Cancelled: nothing was written."))
-            return {}
-
-    def _run(self, parameters, context, feedback):
+    def compute(self, parameters, context, feedback):
         progress = EngineProgress(feedback, 0, 80)
         files = [f for f in self.parameterAsFileList(parameters, self.INPUT_FILES, context) if f]
         layers = self.parameterAsLayerList(parameters, self.INPUT_LAYERS, context)
@@ -257,9 +237,7 @@ class ImportIncidentsAlgorithm(QgsProcessingAlgorithm):
         for warning in result.warnings:
             feedback.pushWarning(warning)
 
-        destination = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        if not destination.lower().endswith(".gpkg"):
-            raise BeatCastInputError(tr("OUTPUT must be a GeoPackage (.gpkg): {}").format(destination))
+        destination = self.output_geopackage(parameters, context)
         totals = result.totals()
         self._write(destination, result, parameters, inputs, totals, feedback, context)
         uris = {

@@ -8,8 +8,6 @@ import numpy as np
 import pandas as pd
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
-    QgsProcessingException,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDistance,
@@ -20,6 +18,7 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core import cube_store, gpkg, readers, timecovariates
 from ..core.cube import Cube
@@ -28,6 +27,7 @@ from ..core.grid_io import read_grid
 from ..core.progress import Cancelled
 from . import compat
 from .aggregate_incidents import load_grid
+from .base import BeatCastAlgorithm
 from .i18n import tr
 from .layers import QgisCrsOps, crs_id, source_name_for
 from .outputs import log_run, staged_geopackage
@@ -85,7 +85,10 @@ def event_geometries(layer, target: str, crs_ops: QgisCrsOps) -> list:
     return out
 
 
-class TimeCovariatesAlgorithm(QgsProcessingAlgorithm):
+class TimeCovariatesAlgorithm(BeatCastAlgorithm):
+    NAME = "timecovariates"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("@default", "Time covariates")
+    GROUP_ID = "datapreparation"
     CUBE = "CUBE"
     CUBE_NAME = "CUBE_NAME"
     SERIES = "SERIES"
@@ -100,21 +103,6 @@ class TimeCovariatesAlgorithm(QgsProcessingAlgorithm):
     OUTPUT = "OUTPUT"
     MISSING = "MISSING"
     EVENTS_CUBE = "EVENTS_CUBE"
-
-    def name(self):
-        return "timecovariates"
-
-    def displayName(self):
-        return tr("Time covariates")
-
-    def group(self):
-        return tr("Data preparation")
-
-    def groupId(self):
-        return "datapreparation"
-
-    def createInstance(self):
-        return type(self)()
 
     def shortHelpString(self):
         return tr(
@@ -183,16 +171,7 @@ class TimeCovariatesAlgorithm(QgsProcessingAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.MISSING, tr("Missing values per field (JSON)")))
         self.addOutput(QgsProcessingOutputString(self.EVENTS_CUBE, tr("Events cube file")))
 
-    def processAlgorithm(self, parameters, context, feedback):
-        try:
-            return self._run(parameters, context, feedback)
-        except BeatCastInputError as error:
-            raise QgsProcessingException(str(error)) from error
-        except Cancelled:
-            feedback.reportError(tr("Cancelled: nothing was written."))
-            return {}
-
-    def _run(self, parameters, context, feedback):
+    def compute(self, parameters, context, feedback):
         store = self.parameterAsFile(parameters, self.CUBE, context)
         name = self.parameterAsString(parameters, self.CUBE_NAME, context) or "cube"
         cube = cube_store.read_cube(store, name)
@@ -234,9 +213,7 @@ class TimeCovariatesAlgorithm(QgsProcessingAlgorithm):
             if feedback.isCanceled():
                 raise Cancelled()
         events_cube, events_npz = self._events(parameters, context, bins, tz, cube, table)
-        destination = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        if not destination.lower().endswith(".gpkg"):
-            raise BeatCastInputError(tr("OUTPUT must be a GeoPackage (.gpkg): {}").format(destination))
+        destination = self.output_geopackage(parameters, context)
         kinds = {
             c: "DATETIME" if c == "bin_start_utc" else "TEXT" if c == "bin_label" else "REAL" for c in table
         }
