@@ -13,6 +13,7 @@ from .i18n import tr
 # Marked for pylupdate5 (make ts); translated when shown.
 GROUPS = {
     "datapreparation": QT_TRANSLATE_NOOP("@default", "Data preparation"),
+    "hotspots": QT_TRANSLATE_NOOP("@default", "Hot spots"),
     "demo": QT_TRANSLATE_NOOP("@default", "Demo and training"),
 }
 

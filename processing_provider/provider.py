@@ -16,6 +16,8 @@ def algorithm_classes():
     from .build_grid import BuildGridAlgorithm
     from .cell_covariates import CellCovariatesAlgorithm
     from .demo_city import DemoCityAlgorithm
+    from .emerging_hotspots import EmergingHotspotsAlgorithm
+    from .hotspot_gistar import HotspotGiStarAlgorithm
     from .import_incidents import ImportIncidentsAlgorithm
     from .time_covariates import TimeCovariatesAlgorithm
 
@@ -25,6 +27,8 @@ def algorithm_classes():
         AggregateIncidentsAlgorithm,
         CellCovariatesAlgorithm,
         TimeCovariatesAlgorithm,
+        HotspotGiStarAlgorithm,
+        EmergingHotspotsAlgorithm,
         DemoCityAlgorithm,
     ]
 

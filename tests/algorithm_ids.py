@@ -5,6 +5,8 @@ EXPECTED_ALGORITHM_IDS = [
     "beatcast:buildgrid",
     "beatcast:cellcovariates",
     "beatcast:democity",
+    "beatcast:emerginghotspots",
+    "beatcast:hotspotgistar",
     "beatcast:importincidents",
     "beatcast:timecovariates",
 ]

@@ -288,3 +288,65 @@ def test_cell_covariates_on_the_demo_city(square_grid, demo_city_dir, beatcast_p
     docs = gpkg.read_table(out, "beatcast_field_docs")
     assert set(docs["field"]) == set(cells.columns) - {"fid", "cell_id"} == set(docs["field"])
     assert result["N_FIELDS"] == len(docs)
+
+
+def test_gistar_and_emerging_hotspots_on_the_demo_city(
+    square_grid, demo_incidents, beatcast_provider, tmp_path
+):
+    """The planted emerging hotspot is found by both tools; the outputs are styled ArcGIS-like."""
+    import processing
+
+    store = tmp_path / "weekly.gpkg"
+    processing.run(
+        "beatcast:aggregateincidents",
+        {
+            "INCIDENTS": f"{demo_incidents}|layername=incidents",
+            "GRID": square_grid[1]["OUTPUT"],
+            "UNIT": 3,
+            "START_DATE": "2023-01-02",
+            "END_DATE": "2024-12-30",
+            "CUBE_NAME": "weekly",
+            "OUTPUT": str(store),
+        },
+    )
+    gi = processing.run(
+        "beatcast:hotspotgistar",
+        {
+            "INPUT": f"{store}|layername=cell_counts",
+            "FIELD": "total",
+            "PERMUTATIONS": 199,
+            "OUTPUT": str(tmp_path / "gi.gpkg"),
+        },
+    )
+    cells = gpkg.read_table(tmp_path / "gi.gpkg", "hotspots_gistar")
+    assert gi["N_HOT"] == (cells["gi_bin"] > 0).sum() > 0
+    grid = gpkg.read_table(square_grid[0], "grid", columns=["cell_id", "centroid_x", "centroid_y"])
+    near = (
+        np.hypot(grid["centroid_x"] - EMERGING_CENTRE_XY[0], grid["centroid_y"] - EMERGING_CENTRE_XY[1]) < 200
+    )
+    assert (cells.loc[near.to_numpy(), "gi_bin"] > 0).all()  # hot; 199 permutations cannot reach 99 %
+    out = tmp_path / "ehsa.gpkg"
+    result = processing.run(
+        "beatcast:emerginghotspots",
+        {"CUBE": str(store), "CUBE_NAME": "weekly", "GRID": square_grid[1]["OUTPUT"], "OUTPUT": str(out)},
+    )
+    patterns = gpkg.read_table(out, "emerging_hotspots")
+    planted = patterns.loc[near.to_numpy(), "pattern"]
+    assert set(planted) <= {"New Hot Spot", "Consecutive Hot Spot", "Intensifying Hot Spot"}, set(planted)
+    assert result["N_EMERGING"] >= len(planted)
+    project = QgsProject.instance()
+    project.clear()
+    processing.runAndLoadResults(
+        "beatcast:emerginghotspots",
+        {
+            "CUBE": str(store),
+            "CUBE_NAME": "weekly",
+            "GRID": square_grid[1]["OUTPUT"],
+            "OUTPUT": str(tmp_path / "e2.gpkg"),
+        },
+    )
+    loaded = [
+        lyr for lyr in project.mapLayers().values() if lyr.source().endswith("layername=emerging_hotspots")
+    ]
+    assert len(loaded) == 1 and loaded[0].renderer().type() == "categorizedSymbol"
+    project.clear()
