@@ -109,10 +109,20 @@ class HotspotGiStarAlgorithm(BeatCastAlgorithm):
         (path, table), ids, x, y, values = read_cells(layer, field)
         weights, described = spatial_weights(self, parameters, context, ids, x, y)
         feedback.pushInfo(tr("{} cells, neighbours: {}").format(len(ids), described))
+        permutations = self.parameterAsInt(parameters, self.PERMUTATIONS, context)
+        if permutations and self.parameterAsBool(parameters, self.FDR, context):
+            floor = 2 / (permutations + 1)
+            if floor * len(ids) > 0.1 * 50:  # BH needs p <= k * alpha / n: a coarse p cannot get there
+                feedback.pushWarning(
+                    tr(
+                        "With {} permutations no p-value is below {:.4f}; with the FDR correction over {} cells "
+                        "few cells can be significant. Use more permutations or normal p-values (0)."
+                    ).format(permutations, floor, len(ids))
+                )
         result = hotspots.getis_ord_gistar(
             np.nan_to_num(values, nan=0.0),
             weights,
-            permutations=self.parameterAsInt(parameters, self.PERMUTATIONS, context),
+            permutations=permutations,
             seed=self.parameterAsInt(parameters, self.SEED, context),
             fdr=self.parameterAsBool(parameters, self.FDR, context),
             progress=EngineProgress(feedback, 5, 90),

@@ -44,7 +44,7 @@ install_apt_packages() {
 
 # The stamp records what was installed; a change to a requirements file or to this script re-runs pip.
 stamp_content() {
-  cat requirements-dev.txt requirements-ortools.txt scripts/setup.sh | sha256sum | cut -d' ' -f1
+  cat requirements-dev.txt requirements-ortools.txt requirements-pysal.txt scripts/setup.sh | sha256sum | cut -d' ' -f1
 }
 
 make_venv() {
@@ -74,6 +74,8 @@ pip_install() {
   # --no-deps: ortools declares numpy>=2 and pandas>=2, which it does not need and we must not get.
   say "installing OR-Tools (requirements-ortools.txt, --no-deps)"
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r requirements-ortools.txt
+  say "installing esda/libpysal for the Gi* comparison test (requirements-pysal.txt, --no-deps)"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r requirements-pysal.txt
 }
 
 verify_venv() {

@@ -53,6 +53,25 @@ def test_st_louis_150m_grid_with_neighbourhoods_and_weekly_cube(beatcast_provide
     assert cube["TOTAL"] + cube["OUTSIDE_CELLS"] + cube["OUTSIDE_PERIOD"] == pytest.approx(accepted)
     assert cube["OUTSIDE_CELLS"] < 0.01 * accepted  # PROVENANCE: 276 of 227k points are off the city limit
     assert 104 <= cube["N_BINS"] <= 106  # two years of weeks
+    # Hot spots of the St. Louis cube: Gi* of the two-year totals and the emerging patterns of the weeks.
+    gi = processing.run(
+        "beatcast:hotspotgistar",
+        {
+            "INPUT": f"{cube_out}|layername=cell_counts",
+            "FIELD": "total",
+            "PERMUTATIONS": 0,
+            "OUTPUT": str(tmp_path / "gi.gpkg"),
+        },
+    )
+    ehsa = processing.run(
+        "beatcast:emerginghotspots",
+        {"CUBE": str(cube_out), "GRID": grid["OUTPUT"], "OUTPUT": str(tmp_path / "ehsa.gpkg")},
+    )
+    patterns = gpkg.read_table(tmp_path / "ehsa.gpkg", "emerging_hotspots")["pattern"].value_counts()
+    print(f"Gi*: {gi['N_HOT']} hot, {gi['N_COLD']} cold cells; emerging patterns:\n{patterns.to_string()}")
+    assert gi["N_HOT"] > 50
+    hot = patterns[[p for p in patterns.index if p.endswith("Hot Spot")]].sum()
+    assert hot > 20 and patterns.get("Intensifying Hot Spot", 0) + patterns.get("Persistent Hot Spot", 0) > 0
     stored = cube_store.read_cube(cube_out, "cube")
     assert stored.n_cells == len(cells) and stored.total() == pytest.approx(cube["TOTAL"])
     # The cell's neighbourhood (spatial) agrees with the record's neighbourhood code for most incidents
