@@ -115,8 +115,8 @@ class HotspotGiStarAlgorithm(BeatCastAlgorithm):
             if floor * len(ids) > 0.1 * 50:  # BH needs p <= k * alpha / n: a coarse p cannot get there
                 feedback.pushWarning(
                     tr(
-                        "With {} permutations no p-value is below {:.4f}; with the FDR correction over {} cells "
-                        "few cells can be significant. Use more permutations or normal p-values (0)."
+                        "With {} permutations no p-value is below {:.4f}; with the FDR correction over {} "
+                        "cells few cells can be significant. Use more permutations or normal p-values (0)."
                     ).format(permutations, floor, len(ids))
                 )
         result = hotspots.getis_ord_gistar(

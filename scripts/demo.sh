@@ -18,7 +18,7 @@ OUT=${BEATCAST_DEMO_OUTPUT:-$ROOT/demo_output}
 CITY=$OUT/city
 GPKG=$OUT/beatcast_demo.gpkg
 SEED=20240101
-STEPS=(democity importincidents buildgrid aggregateincidents cellcovariates timecovariates)
+STEPS=(democity importincidents buildgrid aggregateincidents cellcovariates timecovariates weeklycube hotspotgistar emerginghotspots)
 
 step_democity() {
   run_alg democity beatcast:democity --SEED="$SEED" --OUTPUT_FOLDER="$CITY"
@@ -61,6 +61,25 @@ step_timecovariates() {
     --SERIES="$CITY/signals/weather_daily.csv" --SERIES="$CITY/signals/transit_ridership_daily.csv" \
     --HOW="precip_mm=sum,boardings=sum" --US_HOLIDAYS=true \
     --EVENTS="$CITY/signals/events.geojson" --GRID="$GPKG|layername=grid" --EVENT_WEIGHT=attendance \
+    --OUTPUT="$GPKG"
+}
+
+step_weeklycube() {
+  run_alg weeklycube beatcast:aggregateincidents \
+    --INCIDENTS="$GPKG|layername=incidents" --GRID="$GPKG|layername=grid" \
+    --UNIT=3 --START_DATE=2023-01-02 --END_DATE=2024-12-30 --CUBE_NAME=weekly \
+    --OUTPUT="$GPKG"
+}
+
+step_hotspotgistar() {
+  run_alg hotspotgistar beatcast:hotspotgistar \
+    --INPUT="$GPKG|layername=cell_counts" --FIELD=total --NEIGHBOURS=0 --PERMUTATIONS=999 --SEED=1 \
+    --OUTPUT="$GPKG"
+}
+
+step_emerginghotspots() {
+  run_alg emerginghotspots beatcast:emerginghotspots \
+    --CUBE="$GPKG" --CUBE_NAME=weekly --GRID="$GPKG|layername=grid" \
     --OUTPUT="$GPKG"
 }
 

@@ -63,7 +63,7 @@ def test_st_louis_150m_grid_with_neighbourhoods_and_weekly_cube(beatcast_provide
             "OUTPUT": str(tmp_path / "gi.gpkg"),
         },
     )
-    ehsa = processing.run(
+    processing.run(
         "beatcast:emerginghotspots",
         {"CUBE": str(cube_out), "GRID": grid["OUTPUT"], "OUTPUT": str(tmp_path / "ehsa.gpkg")},
     )
