@@ -8,16 +8,15 @@ Peak memory is the process's maximum resident set (resource.getrusage), so it in
 
 from __future__ import annotations
 
-import atexit
 import importlib
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from benchlib import link_checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 1_000_000
@@ -26,17 +25,9 @@ TZ = "America/Chicago"
 
 
 def _beatcast(module: str):
-    """beatcast.core.<module>, importing the checkout as the package ``beatcast``."""
-    try:
-        return importlib.import_module(f"beatcast.core.{module}")
-    except ImportError:
-        folder = Path(tempfile.mkdtemp(prefix="beatcast-bench-"))
-        (folder / "beatcast").symlink_to(ROOT, target_is_directory=True)
-        atexit.register(
-            lambda: ((folder / "beatcast").unlink(), folder.rmdir())
-        )  # the link, not the checkout
-        sys.path.insert(0, str(folder))
-        return importlib.import_module(f"beatcast.core.{module}")
+    """Import from the checkout, linked as the package ``beatcast`` (benchlib.link_checkout)."""
+    link_checkout()
+    return importlib.import_module(f"beatcast.core.{module}")
 
 
 def _peak_mb() -> float:

@@ -9,32 +9,23 @@ Prints seconds per step and the peak resident memory of the process.
 
 from __future__ import annotations
 
-import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from benchlib import link_checkout, peak_mb
+from benchlib import step as _step
 
-ROOT = Path(__file__).resolve().parent.parent
-link = Path(tempfile.mkdtemp()) / "beatcast"
-link.symlink_to(ROOT)
-sys.path.insert(0, str(link.parent))
+link_checkout()
 
 from beatcast.core import cube, cube_store, grid  # noqa: E402
 from beatcast.core.timebins import BinSpec, make_bins  # noqa: E402
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def step(label: str, started: float) -> float:
-    now = time.perf_counter()
-    print(f"  {label:<44} {now - started:7.2f} s   peak {peak_mb():7.0f} MB")
-    return now
+    return _step(label, started, 44)
 
 
 def incidents(n: int, radius: float, rng) -> dict:

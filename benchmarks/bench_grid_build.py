@@ -7,30 +7,21 @@ seconds; cell_index for 1M points well under 1 s.
 
 from __future__ import annotations
 
-import atexit
 import importlib
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from benchlib import link_checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _import(name: str):
-    """A beatcast module, importing the checkout as the package ``beatcast``."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        folder = Path(tempfile.mkdtemp(prefix="beatcast-bench-"))
-        (folder / "beatcast").symlink_to(ROOT, target_is_directory=True)
-        atexit.register(
-            lambda: ((folder / "beatcast").unlink(), folder.rmdir())
-        )  # the link, not the checkout
-        sys.path.insert(0, str(folder))
-        return importlib.import_module(name)
+    """Import from the checkout, linked as the package ``beatcast`` (benchlib.link_checkout)."""
+    link_checkout()
+    return importlib.import_module(name)
 
 
 def _best(fn, repeat: int = 3) -> tuple[float, object]:

@@ -9,30 +9,19 @@ permutations). Prints seconds per step and the peak resident memory of the proce
 
 from __future__ import annotations
 
-import resource
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
+from benchlib import link_checkout
+from benchlib import step as _step
 
-ROOT = Path(__file__).resolve().parent.parent
-link = Path(tempfile.mkdtemp()) / "beatcast"
-link.symlink_to(ROOT)
-sys.path.insert(0, str(link.parent))
+link_checkout()
 
 from beatcast.core import emerging, grid, hotspots  # noqa: E402
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def step(label: str, started: float) -> float:
-    now = time.perf_counter()
-    print(f"  {label:<58} {now - started:7.2f} s   peak {peak_mb():7.0f} MB")
-    return now
+    return _step(label, started, 58)
 
 
 def main() -> None:

@@ -6,32 +6,22 @@ Target: 1M mixed-format rows in under 5 s on a 2-core machine.
 
 from __future__ import annotations
 
-import atexit
 import importlib
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from benchlib import link_checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 1_000_000
 
 
 def _parse_timestamps():
-    """core.timeparse.parse_timestamps, importing the checkout as the package ``beatcast``."""
-    try:
-        return importlib.import_module("beatcast.core.timeparse").parse_timestamps
-    except ImportError:
-        folder = Path(tempfile.mkdtemp(prefix="beatcast-bench-"))
-        (folder / "beatcast").symlink_to(ROOT, target_is_directory=True)
-        atexit.register(
-            lambda: ((folder / "beatcast").unlink(), folder.rmdir())
-        )  # the link, not the checkout
-        sys.path.insert(0, str(folder))
-        return importlib.import_module("beatcast.core.timeparse").parse_timestamps
+    """Import from the checkout, linked as the package ``beatcast`` (benchlib.link_checkout)."""
+    link_checkout()
+    return importlib.import_module("beatcast.core.timeparse").parse_timestamps
 
 
 def _minutes(rng: np.random.Generator, n: int) -> pd.DatetimeIndex:
