@@ -62,8 +62,9 @@ def read_cells(layer, field: str | None = None):
     return where, np.array(ids, dtype=object), np.array(xs), np.array(ys), np.array(values, dtype=float)
 
 
-def lattice_of(cell_ids: np.ndarray) -> grids.Grid:
-    """A lattice-only Grid (no geometry) from BeatCast cell ids, for contiguity."""
+def lattice_of(cell_ids: np.ndarray) -> tuple[grids.Grid, np.ndarray]:
+    """A lattice-only Grid (no geometry, cells sorted by row then col) from BeatCast cell ids, for
+    contiguity, and the order that sorts the given cells into it."""
     parsed = [_CELL_ID.match(c) for c in cell_ids]
     if not all(parsed) or len({(m.group(1), m.group(2)) for m in parsed}) != 1:
         raise BeatCastInputError(
@@ -78,21 +79,24 @@ def lattice_of(cell_ids: np.ndarray) -> grids.Grid:
     order = np.lexsort((col, row))
     empty = np.zeros(len(col))
     spec = grids.GridSpec(shape, float(parsed[0].group(2)))
-    lattice = grids.Grid(spec, cell_ids[order], col[order], row[order], [], empty, empty, empty, empty)
-    lattice.order = order  # position in the sorted lattice of each given cell: see spatial_weights
-    return lattice
+    return grids.Grid(spec, cell_ids[order], col[order], row[order], [], empty, empty, empty, empty), order
+
+
+def contiguity_weights(cell_ids: np.ndarray, kind: str):
+    """Gi* contiguity weights (self included) between cells given in any order, in that order."""
+    lattice, order = lattice_of(cell_ids)
+    w = hotspots.weights_contiguity(lattice, kind)
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    return w[inverse][:, inverse].tocsr()
 
 
 def spatial_weights(algorithm, parameters, context, cell_ids, x, y):
     """Gi* weights (self included) for the chosen neighbour definition; also a text saying which."""
     method = algorithm.parameterAsEnum(parameters, "NEIGHBOURS", context)
     if method in (0, 1):
-        lattice = lattice_of(cell_ids)
         kind = "queen" if method == 0 else "rook"
-        w = hotspots.weights_contiguity(lattice, kind)
-        inverse = np.empty_like(lattice.order)
-        inverse[lattice.order] = np.arange(len(lattice.order))
-        return w[inverse][:, inverse].tocsr(), f"contiguity ({kind})"
+        return contiguity_weights(cell_ids, kind), f"contiguity ({kind})"
     if method == 2:
         distance = algorithm.parameterAsDouble(parameters, "DISTANCE", context)
         return hotspots.weights_distance(x, y, distance), f"fixed distance {distance:g} m"

@@ -10,6 +10,7 @@ from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
 
 from beatcast.core import cube_store, gpkg
 from beatcast.core.demo_city import EMERGING_CENTRE_XY, EMERGING_START
+from beatcast.core.errors import BeatCastInputError
 
 
 def ring_area(ring):
@@ -350,3 +351,18 @@ def test_gistar_and_emerging_hotspots_on_the_demo_city(
     ]
     assert len(loaded) == 1 and loaded[0].renderer().type() == "categorizedSymbol"
     project.clear()
+
+
+def test_contiguity_from_cell_ids_in_any_order(beatcast_provider):
+    from beatcast.processing_provider.hotspot_inputs import contiguity_weights
+
+    ids = np.array([f"S100_{c}_{r}" for r in range(3) for c in range(3)], dtype=object)
+    rng = np.random.default_rng(5)
+    shuffled = rng.permutation(len(ids))
+    w = contiguity_weights(ids, "queen").toarray()
+    ws = contiguity_weights(ids[shuffled], "queen").toarray()
+    assert np.array_equal(ws, w[np.ix_(shuffled, shuffled)])
+    centre = list(ids).index("S100_1_1")
+    assert w[centre].sum() == 9 and w[0].sum() == 4  # queen neighbours plus the cell itself
+    with pytest.raises(BeatCastInputError, match="one BeatCast grid"):
+        contiguity_weights(np.array(["a", "b", "c"], dtype=object), "queen")
