@@ -16,6 +16,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core import gpkg, hotspots
+from ..core.errors import BeatCastInputError
 from . import compat, styling
 from .base import BeatCastAlgorithm
 from .feedback import EngineProgress
@@ -100,8 +101,6 @@ class HotspotGiStarAlgorithm(BeatCastAlgorithm):
     def compute(self, parameters, context, feedback):
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         if layer.crs().isGeographic():
-            from ..core.errors import BeatCastInputError
-
             raise BeatCastInputError(
                 tr("INPUT: {} is in degrees; use a projected CRS").format(layer.crs().authid())
             )
