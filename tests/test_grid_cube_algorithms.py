@@ -366,3 +366,39 @@ def test_contiguity_from_cell_ids_in_any_order(beatcast_provider):
     assert w[centre].sum() == 9 and w[0].sum() == 4  # queen neighbours plus the cell itself
     with pytest.raises(BeatCastInputError, match="one BeatCast grid"):
         contiguity_weights(np.array(["a", "b", "c"], dtype=object), "queen")
+
+
+def test_gistar_refuses_degrees_and_non_geopackage_layers(beatcast_provider, demo_city_dir, tmp_path):
+    import processing
+    from osgeo import ogr, osr
+
+    path = tmp_path / "degrees.gpkg"
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4326)
+    layer = dataset.CreateLayer("cells", srs, ogr.wkbPolygon)
+    layer.CreateField(ogr.FieldDefn("total", ogr.OFTReal))
+    for i in range(4):
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetField("total", float(i))
+        feature.SetGeometry(
+            ogr.CreateGeometryFromWkt(f"POLYGON (({i} 0, {i + 1} 0, {i + 1} 1, {i} 1, {i} 0))")
+        )
+        layer.CreateFeature(feature)
+    dataset = None
+    with pytest.raises(QgsProcessingException, match="degrees"):
+        processing.run(
+            "beatcast:hotspotgistar",
+            {"INPUT": f"{path}|layername=cells", "FIELD": "total", "OUTPUT": str(tmp_path / "o.gpkg")},
+        )
+    with pytest.raises(QgsProcessingException, match="GeoPackage"):
+        processing.run(
+            "beatcast:hotspotgistar",
+            {
+                "INPUT": str(demo_city_dir / "census_areas.geojson"),
+                "FIELD": "pop_total",
+                "NEIGHBOURS": 3,
+                "OUTPUT": str(tmp_path / "o.gpkg"),
+            },
+        )
+    assert not (tmp_path / "o.gpkg").exists()
