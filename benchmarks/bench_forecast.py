@@ -91,7 +91,7 @@ def main() -> None:
             cells.centroid_x, cells.centroid_y, 200.0, 365
         ),
         "prospective hotspot (grid)": lambda: spatial_models.ProspectiveHotspot(
-            cells.centroid_x, cells.centroid_y, 400.0, 14.0, 365
+            cells.centroid_x, cells.centroid_y, 300.0, 28.0, 180
         ),
     }
     area = cells.area
