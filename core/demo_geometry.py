@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .geometry import points_in_polygons, points_in_ring
+
 
 def close_ring(points: np.ndarray) -> np.ndarray:
     """Return ``points`` as a closed ring (first vertex repeated at the end)."""
@@ -27,37 +29,9 @@ def polygon_area(rings: list[np.ndarray]) -> float:
     return abs(ring_area(rings[0])) - sum(abs(ring_area(r)) for r in rings[1:])
 
 
-def points_in_ring(x, y, ring: np.ndarray) -> np.ndarray:
-    """Even-odd (ray casting) point-in-ring test, vectorised over the points."""
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    inside = np.zeros(x.shape, dtype=bool)
-    # Only points inside the bounding box can be inside the ring.
-    lo, hi = ring.min(axis=0), ring.max(axis=0)
-    box = (x >= lo[0]) & (x <= hi[0]) & (y >= lo[1]) & (y <= hi[1])
-    if not box.any():
-        return inside
-    px, py = x[box], y[box]
-    hit = np.zeros(px.shape, dtype=bool)
-    x0, y0, x1, y1 = ring[:-1, 0], ring[:-1, 1], ring[1:, 0], ring[1:, 1]
-    slope = np.divide(x1 - x0, y1 - y0, out=np.zeros_like(x0), where=y1 != y0)
-    # Points x edges in blocks of ~1M cells: fast without a Python loop over edges.
-    block = max(1, 1_000_000 // len(x0))
-    for s in range(0, len(px), block):
-        bx, by = px[s : s + block, None], py[s : s + block, None]
-        crosses = (y0 > by) != (y1 > by)
-        left = bx < x0 + (by - y0) * slope
-        hit[s : s + block] = np.logical_and(crosses, left).sum(axis=1) % 2 == 1
-    inside[box] = hit
-    return inside
-
-
 def points_in_polygon(x, y, rings: list[np.ndarray]) -> np.ndarray:
-    """Point-in-polygon for a polygon given as [exterior, hole, ...]."""
-    inside = points_in_ring(x, y, rings[0])
-    for hole in rings[1:]:
-        inside &= ~points_in_ring(x, y, hole)
-    return inside
+    """Point-in-polygon for a polygon given as [exterior, hole, ...] (core.geometry's test)."""
+    return points_in_polygons(np.asarray(x, dtype=float), np.asarray(y, dtype=float), [rings])
 
 
 def sample_in_polygon(rng: np.random.Generator, rings: list[np.ndarray], n: int) -> np.ndarray:
@@ -92,7 +66,9 @@ def clip_segment_to_ring(p0, p1, ring: np.ndarray, extra_t=()) -> list[np.ndarra
     cuts = np.unique(np.concatenate([[0.0, 1.0], t[ok]]))
     mids = 0.5 * (cuts[:-1] + cuts[1:])
     mid_pts = p0 + mids[:, None] * d
-    keep = points_in_ring(mid_pts[:, 0], mid_pts[:, 1], ring)
+    keep = points_in_ring(
+        np.asarray(mid_pts[:, 0], dtype=float), np.asarray(mid_pts[:, 1], dtype=float), ring
+    )
     extra = np.asarray(sorted(extra_t), dtype=float)
     pieces: list[np.ndarray] = []
     start = None
