@@ -23,6 +23,7 @@ Every forecast's interval is calibrated on the model's own recent forecasts (``c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,6 +61,17 @@ __all__ += [
     "rank_and_percentile",
     "run_forecast",
 ]
+
+
+def table_prefix(text: str) -> str:
+    """A safe table-name prefix: lower case letters, digits and "_", starting with a letter."""
+    prefix = str(text).strip().lower() or "forecast"
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", prefix):
+        raise BeatCastInputError(
+            f"OUTPUT_NAME: {text!r} is not a usable table name prefix (letters, digits and _, starting "
+            "with a letter, at most 41 characters)"
+        )
+    return prefix
 
 
 def bins_per_day(unit: str, shift_starts=()) -> float:

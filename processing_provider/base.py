@@ -14,6 +14,7 @@ from .i18n import tr
 GROUPS = {
     "datapreparation": QT_TRANSLATE_NOOP("@default", "Data preparation"),
     "hotspots": QT_TRANSLATE_NOOP("@default", "Hot spots"),
+    "forecasting": QT_TRANSLATE_NOOP("@default", "Forecasting"),
     "demo": QT_TRANSLATE_NOOP("@default", "Demo and training"),
 }
 

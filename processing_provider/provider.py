@@ -13,10 +13,12 @@ PLUGIN_DIR = Path(__file__).resolve().parent.parent
 def algorithm_classes():
     """Every BeatCast algorithm class, in toolbox order. Ids are API: never rename them."""
     from .aggregate_incidents import AggregateIncidentsAlgorithm
+    from .backtest import BacktestAlgorithm
     from .build_grid import BuildGridAlgorithm
     from .cell_covariates import CellCovariatesAlgorithm
     from .demo_city import DemoCityAlgorithm
     from .emerging_hotspots import EmergingHotspotsAlgorithm
+    from .forecast_risk import ForecastRiskAlgorithm
     from .hotspot_gistar import HotspotGiStarAlgorithm
     from .import_incidents import ImportIncidentsAlgorithm
     from .time_covariates import TimeCovariatesAlgorithm
@@ -29,6 +31,8 @@ def algorithm_classes():
         TimeCovariatesAlgorithm,
         HotspotGiStarAlgorithm,
         EmergingHotspotsAlgorithm,
+        ForecastRiskAlgorithm,
+        BacktestAlgorithm,
         DemoCityAlgorithm,
     ]
 

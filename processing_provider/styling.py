@@ -4,16 +4,19 @@ Styles are QML files in ``styles/`` (``style="incidents"``) or quantile classes 
 the data (``style="graduated:<field>"``), applied by a layer post-processor only when the user asked for
 the output to be loaded (``context.willLoadLayerOnCompletion``). Post-processor instances live in a
 module-level dict: on QGIS 3.22 one held only by the algorithm is garbage-collected before it runs.
+Each layer gets its own instance: the processing context owns and deletes it.
 """
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from qgis.core import QgsProcessingContext, QgsProcessingLayerPostProcessorInterface
 
 STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
 _KEEP_ALIVE: dict[str, QgsProcessingLayerPostProcessorInterface] = {}
+_SERIAL = itertools.count()
 
 
 class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
@@ -67,18 +70,23 @@ def _release_all() -> None:
 
 
 def _post_processor(style: str) -> QgsProcessingLayerPostProcessorInterface:
+    """A new post-processor for one layer: the layer's details take ownership and the context deletes it
+    when it is destroyed, so an instance is never shared between layers or runs. The module-level dict
+    keeps the Python side alive until then (QGIS 3.22 drops one held only by the algorithm)."""
     if not _KEEP_ALIVE:
         from qgis.core import QgsApplication
 
         app = QgsApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(_release_all)
-    if style not in _KEEP_ALIVE:
-        if style.startswith("graduated:"):
-            _KEEP_ALIVE[style] = GraduatedPostProcessor(style.split(":", 1)[1])
-        else:
-            _KEEP_ALIVE[style] = StylePostProcessor(style)
-    return _KEEP_ALIVE[style]
+    if style.startswith("graduated:"):
+        processor = GraduatedPostProcessor(style.split(":", 1)[1])
+    elif style.startswith("raster:"):
+        processor = RasterPostProcessor(style.split(":", 1)[1])
+    else:
+        processor = StylePostProcessor(style)
+    _KEEP_ALIVE[f"{style}#{next(_SERIAL)}"] = processor
+    return processor
 
 
 def load_sublayer(
@@ -105,3 +113,51 @@ def add_layer(context, uri: str, name: str, style: str | None, output_name: str,
     context.addLayerToLoadOnCompletion(uri, details)
     if style:
         context.layerToLoadOnCompletionDetails(uri).setPostProcessor(_post_processor(style))
+
+
+class RasterPostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Pseudocolour of band 1 from 0 to its maximum, transparent at zero, with a named colour ramp."""
+
+    def __init__(self, ramp: str = "Reds"):
+        super().__init__()
+        self.ramp = ramp
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API name)
+        from qgis.core import (
+            QgsColorRampShader,
+            QgsRasterBandStats,
+            QgsRasterShader,
+            QgsSingleBandPseudoColorRenderer,
+            QgsStyle,
+        )
+
+        if layer is None or not layer.isValid():
+            return
+        stats = layer.dataProvider().bandStatistics(1, QgsRasterBandStats.Max)
+        top = stats.maximumValue if stats.maximumValue > 0 else 1.0
+        ramp = QgsStyle.defaultStyle().colorRamp(self.ramp)
+        shader = QgsColorRampShader(0.0, top)
+        shader.setColorRampType(QgsColorRampShader.Interpolated)
+        if ramp is not None:
+            shader.setSourceColorRamp(ramp)
+        items = []
+        for k in range(6):
+            value = top * k / 5
+            color = ramp.color(k / 5) if ramp is not None else None
+            if color is not None:
+                if k == 0:
+                    color.setAlpha(0)
+                items.append(QgsColorRampShader.ColorRampItem(value, color, f"{value:.3g}"))
+        shader.setColorRampItemList(items)
+        raster_shader = QgsRasterShader()
+        raster_shader.setRasterShaderFunction(shader)
+        layer.setRenderer(QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, raster_shader))
+        layer.triggerRepaint()
+
+
+def style_raster(context, path: str, style: str = "raster:Reds") -> bool:
+    """Style a raster output when it is being loaded (``style`` = "raster:<colour ramp>")."""
+    if not context.willLoadLayerOnCompletion(path):
+        return False
+    context.layerToLoadOnCompletionDetails(path).setPostProcessor(_post_processor(style))
+    return True

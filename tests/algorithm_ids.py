@@ -2,10 +2,12 @@
 
 EXPECTED_ALGORITHM_IDS = [
     "beatcast:aggregateincidents",
+    "beatcast:backtest",
     "beatcast:buildgrid",
     "beatcast:cellcovariates",
     "beatcast:democity",
     "beatcast:emerginghotspots",
+    "beatcast:forecastrisk",
     "beatcast:hotspotgistar",
     "beatcast:importincidents",
     "beatcast:timecovariates",
