@@ -9,7 +9,8 @@ origin and the fits are shared: a backtest over P periods costs P + C fits per m
 P x (C + 1), and an ensemble reuses its members' fits.
 
 ``backtest`` scores the last P origins with ``metrics.evaluate`` (hit rate, PAI, PEI* at each coverage,
-RRI against the previous period's counts, Poisson log score, interval coverage) and summarises them per
+RRI against the previous period's counts, Poisson log score, interval coverage) and the randomised-PIT
+coverage of the calibrated interval (``intervals.pit_coverage``) and summarises them per
 model (means over periods; ``pai_pooled@c``: pooled hit rate over pooled flagged-area share).
 """
 
@@ -170,6 +171,7 @@ def backtest(
                 continue
             lower, upper = calibration.interval(expected)
             metrics = evaluate(expected, observed, area, coverages, lower, upper, previous)
+            metrics["pit_coverage"] = calibration.pit_coverage(expected, observed)
             label = str(labels[origin]) if labels is not None else str(origin)
             rows.append(
                 {

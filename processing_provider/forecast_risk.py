@@ -97,8 +97,10 @@ class ForecastRiskAlgorithm(BeatCastAlgorithm):
             "neighbouring counts, cell covariates and the calendar), <b>sepp</b> (self-exciting point "
             "process, Mohler et al. 2015), <b>prospective</b> (Bowers et al. 2004), <b>kde</b> (kernel "
             "density of the last year), and the naive baselines.</p>"
-            "<p>Every forecast has a 90 % interval calibrated on the model's own recent forecasts "
-            "(negative binomial, its tails tuned so that 90 % of past cells' counts fell inside).</p>"
+            "<p>Every forecast has a 90 % interval calibrated on the model's own recent forecasts: negative "
+            "binomial, its dispersion fitted and its tails tuned so that the randomised PIT of past cells' "
+            "counts fell inside the central 90 % (Czado et al. 2009). Bounds are whole counts, so they cover "
+            "at least 90 % of cells (every empty cell whose lower bound is 0).</p>"
             "<p>Outputs: the cells with expected, lower_90, upper_90, rank (1 = highest), percentile, "
             "hotspot_zone and an explanation (the boosted model's top features with their effect on the "
             "forecast, the SEPP's self-excited share, the ensemble's weights); hotspot zones (the top "
@@ -150,7 +152,9 @@ class ForecastRiskAlgorithm(BeatCastAlgorithm):
         )
         self.addOutput(QgsProcessingOutputNumber(self.N_ZONES, tr("Hotspot zones")))
         self.addOutput(
-            QgsProcessingOutputNumber(self.INTERVAL_COVERAGE, tr("Interval coverage on past forecasts"))
+            QgsProcessingOutputNumber(
+                self.INTERVAL_COVERAGE, tr("PIT coverage of the 90 % interval on past forecasts")
+            )
         )
         self.addOutput(QgsProcessingOutputString(self.MODEL_USED, tr("Model")))
         self.addOutput(QgsProcessingOutputString(self.HOTSPOTS, tr("Hotspot zones layer")))
@@ -211,6 +215,7 @@ class ForecastRiskAlgorithm(BeatCastAlgorithm):
         summary = self._summary(cube, category, result, origin, horizon, policy, covariates, zones)
         if observed is not None:
             scores = evaluate(result.expected, observed, grid.area, lower=result.lower, upper=result.upper)
+            scores["pit_coverage"] = result.calibration.pit_coverage(result.expected, observed)
             summary.update({f"observed {k}": v for k, v in scores.items()})
         features = list(covariates.columns) if covariates is not None else []
         total = float(result.expected.sum())
@@ -282,7 +287,7 @@ class ForecastRiskAlgorithm(BeatCastAlgorithm):
             "expected total": float(result.expected.sum()),
             "hotspot zones": len(zones),
             "calibration": f"negative binomial dispersion {cal.dispersion:.4g}, tail {cal.tail:.4g}, "
-            f"coverage {cal.coverage:.3f} on {cal.origins} past forecasts" if cal.calibrated
+            f"PIT coverage {cal.coverage:.3f} on {cal.origins} past forecasts" if cal.calibrated
             else "not calibrated (too little history): 90 % Poisson interval",
             "covariates": ", ".join(covariates.columns) if covariates is not None else "",
             "policy": policy.source,
