@@ -12,8 +12,8 @@ kde               Gaussian kernel density of the last 365 days, bandwidth 4/3 of
 prospective       Bowers et al. prospective hotspot: bandwidth 2 cell sizes, time decay 28 days,
                   window 180 days
 sepp              grid self-exciting point process (Mohler et al. 2015), fitted on the last 365 days
-boosted           gradient boosting with Poisson loss on lagged counts (1, 4, 13, 52 weeks), neighbour
-                  counts, cell covariates and the calendar
+boosted           gradient boosting with Poisson loss on lagged counts (mean of the last 1, 4, 13, 52
+                  and 208 weeks), neighbour counts, cell covariates and the calendar
 ensemble          the models above except the seasonal one, weighted by stacking on the recent
                   backtest (``core.ensemble``)
 ================  ===============================================================================
@@ -50,6 +50,7 @@ MODELS = (
 )
 ENSEMBLE_MEMBERS = ("naive_recent", "naive_long_run", "kde", "prospective", "sepp", "boosted")
 HORIZONS = ("bin", "day", "week", "28days")
+BOOSTED_LAG_DAYS = (7, 28, 91, 364, 1456)  # windows of the lagged-count features; clipped at the cube's start
 HORIZON_DAYS = {"day": 1, "week": 7, "28days": 28}
 BINS_PER_DAY = {"hour": 24.0, "day": 1.0, "week": 1 / 7, "month": 12 / 365.25}
 __all__ = ["ENSEMBLE_MEMBERS", "HORIZONS", "MODELS", "ForecastResult", "ModelContext"]
@@ -141,7 +142,7 @@ def make_model(name: str, ctx: ModelContext, area=None):
     if name == "boosted":
         from .boosted import BoostedPoisson
 
-        lags = tuple(sorted({ctx.days(d) for d in (7, 28, 91, 364)}))
+        lags = tuple(sorted({ctx.days(d) for d in BOOSTED_LAG_DAYS}))
         return BoostedPoisson(
             neighbours=ctx.neighbours,
             covariates=ctx.covariates,
