@@ -11,14 +11,15 @@ Schema (version 1)::
       "prohibited_inputs": {                     # fields that may never be model inputs
         "words":  ["race", "ethnicity", ...],    # a field is prohibited when one of the words of its name
                                                  # (lower case, split at "_", "-", " " and ".") is listed
-        "fields": ["pop_group_*", ...]           # ... or when its whole lower-case name matches one of
+        "fields": ["*pop_group_*", ...]         # ... or when its whole lower-case name matches one of
       }                                          # these shell-style patterns (fnmatch)
     }
 
 The shipped defaults prohibit protected attributes (race, ethnicity, religion, national origin, sex) and
-population shares by those groups (``pop_white_alone`` has the word "white"); ``pop_group_*`` are the
-demo city's stand-ins for such groups. A field's name decides, not its content: a proxy that carries the
-same information under an innocent name is what the bias audit's proxy check is for.
+population shares by those groups (``pop_white_alone`` has the word "white"); ``*pop_group_*`` matches
+the demo city's stand-ins for such groups (Cell covariates names them census_areas_pop_group_a, ...). A
+field's name decides, not its content: a proxy that carries the same information under an innocent name
+is what the bias audit's proxy check is for.
 """
 
 from __future__ import annotations

@@ -373,11 +373,38 @@ def write_polygons(
     R-tree index. ``polygons``: per row, a list of polygons (lists of closed rings); ``srs``: a
     gpkg.SpatialReference."""
     blobs, env = multipolygon_blobs(polygons, srs.srs_id)
+    write_features(path, table, frame, columns, blobs, env, "MULTIPOLYGON", srs, description)
+
+
+def linestring_blobs(lines: Sequence, srs_id: int) -> tuple[list[bytes], np.ndarray]:
+    """GeoPackage binary LINESTRINGs (little endian, xy envelope) of (n, 2) vertex arrays, and envelopes."""
+    blobs, envelopes = [], np.full((len(lines), 4), np.nan)
+    for i, line in enumerate(lines):
+        xy = np.ascontiguousarray(np.asarray(line, dtype="<f8").reshape(-1, 2))
+        if not len(xy):
+            blobs.append(b"GP\x00\x11" + struct.pack("<iBII", srs_id, 1, 2, 0))
+            continue
+        envelopes[i] = xy[:, 0].min(), xy[:, 0].max(), xy[:, 1].min(), xy[:, 1].max()
+        head = b"GP\x00\x03" + struct.pack("<i4d", srs_id, *envelopes[i])
+        blobs.append(head + struct.pack("<BII", 1, 2, len(xy)) + xy.tobytes())
+    return blobs, envelopes
+
+
+def write_lines(
+    path: str | Path, table: str, frame: pd.DataFrame, columns: Mapping, lines: list, srs, description=""
+):
+    """Write a LINESTRING feature table (fids 1..n in frame order) with its R-tree index."""
+    blobs, env = linestring_blobs(lines, srs.srs_id)
+    write_features(path, table, frame, columns, blobs, env, "LINESTRING", srs, description)
+
+
+def write_features(path, table, frame, columns, blobs, env, geometry_type: str, srs, description=""):
+    """A feature table from ready GeoPackage geometry blobs and their (n, 4) envelopes."""
     with closing(gpkg.connect(path)) as con:
         gpkg.drop_table(con, table)
         gpkg._ensure_srs(con, srs)
         gpkg._create(con, table, columns, geometry=False)
-        con.execute(f'ALTER TABLE "{table}" ADD COLUMN "geom" MULTIPOLYGON')
+        con.execute(f'ALTER TABLE "{table}" ADD COLUMN "geom" {geometry_type}')
         # Blobs pass through the TEXT conversion untouched (sqlite stores bytes as BLOB); fids are 1..n.
         gpkg.insert_rows(con, table, frame.assign(geom=blobs), {**columns, "geom": "TEXT"})
         ok = np.isfinite(env[:, 0])
@@ -387,8 +414,8 @@ def write_polygons(
             " min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)",
             (table, table, description, gpkg._now(), *(map(float, box) if box else [None] * 4), srs.srs_id),
         )
-        con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'MULTIPOLYGON', ?, 0, 0)",
-                    (table, srs.srs_id))  # fmt: skip
+        con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)",
+                    (table, geometry_type, srs.srs_id))  # fmt: skip
         rtree = f"rtree_{table}_geom"
         con.execute(f'CREATE VIRTUAL TABLE "{rtree}" USING rtree(id, minx, maxx, miny, maxy)')
         rows = zip((np.nonzero(ok)[0] + 1).tolist(), *env[ok].T.tolist())

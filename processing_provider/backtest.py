@@ -27,19 +27,11 @@ from .charts import pai_by_coverage_chart
 from .feedback import EngineProgress
 from .forecast_risk import HORIZON_LABELS
 from .i18n import tr
-from .outputs import log_run, staged_geopackage
+from .outputs import column_types, log_run, staged_geopackage
 
 DEFAULT_MODELS = [
     forecasting.MODELS.index(m) for m in ("naive_recent", "naive_long_run", "kde", "prospective")
 ]
-
-
-def column_types(frame) -> dict:
-    types = {}
-    for column in frame.columns:
-        kind = frame[column].dtype.kind
-        types[column] = "INTEGER" if kind in "iub" else "REAL" if kind == "f" else "TEXT"
-    return types
 
 
 class BacktestAlgorithm(BeatCastAlgorithm):

@@ -15,6 +15,7 @@ GROUPS = {
     "datapreparation": QT_TRANSLATE_NOOP("@default", "Data preparation"),
     "hotspots": QT_TRANSLATE_NOOP("@default", "Hot spots"),
     "forecasting": QT_TRANSLATE_NOOP("@default", "Forecasting"),
+    "patrol": QT_TRANSLATE_NOOP("@default", "Patrol planning"),
     "demo": QT_TRANSLATE_NOOP("@default", "Demo and training"),
 }
 

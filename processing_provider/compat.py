@@ -4,6 +4,7 @@ from qgis.core import QgsProcessing, QgsProcessingAlgorithm, QgsProcessingParame
 
 TYPE_VECTOR_POINT = QgsProcessing.SourceType.TypeVectorPoint
 TYPE_VECTOR_POLYGON = QgsProcessing.SourceType.TypeVectorPolygon
+TYPE_VECTOR_LINE = QgsProcessing.SourceType.TypeVectorLine
 TYPE_VECTOR_ANY = QgsProcessing.SourceType.TypeVector
 TYPE_FILE = QgsProcessing.SourceType.TypeFile
 FLAG_NO_THREADING = QgsProcessingAlgorithm.Flag.FlagNoThreading

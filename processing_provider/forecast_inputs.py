@@ -126,6 +126,9 @@ def read_covariates(algorithm, parameters, context, grid, policy) -> pd.DataFram
     chosen = algorithm.parameterAsFields(parameters, FEATURES, context)
     numeric = [f.name() for f in layer.fields() if f.isNumeric() and f.name() not in NOT_FEATURES]
     features = chosen or numeric
+    unknown = [f for f in features if f not in names]
+    if unknown:
+        raise BeatCastInputError(tr("FEATURES: {} has no field {}").format(layer.name(), ", ".join(unknown)))
     policy.check_inputs(features, "model input (COVARIATES/FEATURES)")
     rows = {}
     for feature in layer.getFeatures():

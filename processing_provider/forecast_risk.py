@@ -7,8 +7,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from qgis.core import (
-    QgsFeatureRequest,
-    QgsGeometry,
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -25,6 +23,7 @@ from ..core.errors import BeatCastInputError
 from ..core.metrics import evaluate
 from . import compat, forecast_inputs, styling
 from .base import BeatCastAlgorithm
+from .dissolve import dissolve
 from .feedback import EngineProgress
 from .i18n import tr
 from .outputs import log_run, spatial_reference, staged_geopackage
@@ -57,22 +56,6 @@ def cells_frame(grid, result, observed=None) -> tuple[pd.DataFrame, dict]:
         frame["observed"] = observed
         columns["observed"] = "REAL"
     return frame, columns
-
-
-def dissolve(layer, zone_of: np.ndarray, n_zones: int, feedback) -> list:
-    """Union of the grid cells of each zone (grid fid order = cube cell order) as lists of ring arrays."""
-    members: dict[int, list] = {z: [] for z in range(1, n_zones + 1)}
-    for i, feature in enumerate(layer.getFeatures(QgsFeatureRequest().addOrderBy("fid"))):
-        if zone_of[i] > 0:
-            members[int(zone_of[i])].append(feature.geometry())
-        if feedback.isCanceled():
-            break
-    out = []
-    for zone in range(1, n_zones + 1):
-        union = QgsGeometry.unaryUnion(members[zone])
-        parts = union.asMultiPolygon() if union.isMultipart() else [union.asPolygon()]
-        out.append([[np.array([[p.x(), p.y()] for p in ring]) for ring in polygon] for polygon in parts])
-    return out
 
 
 class ForecastRiskAlgorithm(BeatCastAlgorithm):

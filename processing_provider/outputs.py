@@ -42,3 +42,12 @@ def log_run(path: str, algorithm_id: str, parameters: dict, skip=("OUTPUT",), **
     """Append this run to the GeoPackage's run log (parameters minus the output paths)."""
     logged = {k: v for k, v in parameters.items() if k not in skip}
     return runlog.append_run(path, algorithm_id, logged, **details)
+
+
+def column_types(frame) -> dict:
+    """GeoPackage column types of a DataFrame's columns: INTEGER, REAL or TEXT."""
+    types = {}
+    for column in frame.columns:
+        kind = frame[column].dtype.kind
+        types[column] = "INTEGER" if kind in "iub" else "REAL" if kind == "f" else "TEXT"
+    return types

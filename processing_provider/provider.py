@@ -21,6 +21,7 @@ def algorithm_classes():
     from .forecast_risk import ForecastRiskAlgorithm
     from .hotspot_gistar import HotspotGiStarAlgorithm
     from .import_incidents import ImportIncidentsAlgorithm
+    from .patrol_plan import PatrolPlanAlgorithm
     from .time_covariates import TimeCovariatesAlgorithm
 
     return [
@@ -33,6 +34,7 @@ def algorithm_classes():
         EmergingHotspotsAlgorithm,
         ForecastRiskAlgorithm,
         BacktestAlgorithm,
+        PatrolPlanAlgorithm,
         DemoCityAlgorithm,
     ]
 

@@ -10,5 +10,6 @@ EXPECTED_ALGORITHM_IDS = [
     "beatcast:forecastrisk",
     "beatcast:hotspotgistar",
     "beatcast:importincidents",
+    "beatcast:patrolplan",
     "beatcast:timecovariates",
 ]

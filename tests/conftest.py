@@ -156,3 +156,48 @@ def demo_import_parameters(city: Path, output: Path) -> dict:
 def demo_import_params():
     """demo_import_parameters(city, output), as a fixture for test modules."""
     return demo_import_parameters
+
+
+@pytest.fixture(scope="session")
+def demo_cube(beatcast_provider, demo_city_dir, tmp_path_factory):
+    """The demo city imported, on a 250 m grid (with districts), counted into a weekly cube, with POI and
+    census covariates: one GeoPackage, built once per session for the forecasting and patrol tests."""
+    import processing
+
+    store = tmp_path_factory.mktemp("forecast") / "demo.gpkg"
+    processing.run("beatcast:importincidents", demo_import_parameters(demo_city_dir, store))
+    processing.run(
+        "beatcast:buildgrid",
+        {
+            "BOUNDARY": str(demo_city_dir / "boundary.geojson"),
+            "CELL_SIZE": 250,
+            "LABELS": str(demo_city_dir / "districts.geojson"),
+            "LABEL_FIELDS": ["district_id"],
+            "OUTPUT": str(store),
+        },
+    )
+    processing.run(
+        "beatcast:aggregateincidents",
+        {
+            "INCIDENTS": f"{store}|layername=incidents",
+            "GRID": f"{store}|layername=grid",
+            "UNIT": 3,
+            "START_DATE": "2023-01-02",
+            "END_DATE": "2024-12-30",
+            "CUBE_NAME": "weekly",
+            "OUTPUT": str(store),
+        },
+    )
+    processing.run(
+        "beatcast:cellcovariates",
+        {
+            "GRID": f"{store}|layername=grid",
+            "POINT_LAYERS": [str(demo_city_dir / "pois.geojson")],
+            "POINT_GROUP_FIELD": "kind",
+            "RADIUS": 300,
+            "POLYGONS": str(demo_city_dir / "census_areas.geojson"),
+            "EXTENSIVE_FIELDS": ["pop_total", "pop_group_a", "pop_group_b"],
+            "OUTPUT": str(store),
+        },
+    )
+    return store

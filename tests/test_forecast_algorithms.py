@@ -14,44 +14,6 @@ from beatcast.core import gpkg
 CELL = 250
 
 
-@pytest.fixture(scope="module")
-def demo_cube(beatcast_provider, demo_city_dir, demo_import_params, tmp_path_factory):
-    """Import, a 250 m grid, a weekly cube and POI covariates, all in one GeoPackage."""
-    import processing
-
-    store = tmp_path_factory.mktemp("forecast") / "demo.gpkg"
-    processing.run("beatcast:importincidents", demo_import_params(demo_city_dir, store))
-    processing.run(
-        "beatcast:buildgrid",
-        {"BOUNDARY": str(demo_city_dir / "boundary.geojson"), "CELL_SIZE": CELL, "OUTPUT": str(store)},
-    )
-    processing.run(
-        "beatcast:aggregateincidents",
-        {
-            "INCIDENTS": f"{store}|layername=incidents",
-            "GRID": f"{store}|layername=grid",
-            "UNIT": 3,
-            "START_DATE": "2023-01-02",
-            "END_DATE": "2024-12-30",
-            "CUBE_NAME": "weekly",
-            "OUTPUT": str(store),
-        },
-    )
-    processing.run(
-        "beatcast:cellcovariates",
-        {
-            "GRID": f"{store}|layername=grid",
-            "POINT_LAYERS": [str(demo_city_dir / "pois.geojson")],
-            "POINT_GROUP_FIELD": "kind",
-            "RADIUS": 300,
-            "POLYGONS": str(demo_city_dir / "census_areas.geojson"),
-            "EXTENSIVE_FIELDS": ["pop_total", "pop_group_a"],
-            "OUTPUT": str(store),
-        },
-    )
-    return store
-
-
 def _params(store, tmp_path, **extra):
     return {
         "CUBE": str(store),
@@ -142,13 +104,16 @@ def test_prohibited_covariates_are_refused_and_nothing_is_written(demo_cube, tmp
         tmp_path,
         MODEL=_model("kde"),
         COVARIATES=f"{demo_cube}|layername=cell_covariates",
-        FEATURES=["dist_bar", "pop_group_a"],
+        FEATURES=["dist_pois_bar", "census_areas_pop_group_a"],
     )
-    with pytest.raises(QgsProcessingException, match="pop_group_a.*prohibited"):
+    with pytest.raises(QgsProcessingException, match="census_areas_pop_group_a.*prohibited"):
         processing.run("beatcast:forecastrisk", params)
-    params["FEATURES"] = ["dist_bar", "pop_total"]
-    params["PROHIBITED_FIELDS"] = "pop_total"
-    with pytest.raises(QgsProcessingException, match='"pop_total"'):
+    params["FEATURES"] = []  # every numeric field: the group shares are among them
+    with pytest.raises(QgsProcessingException, match="census_areas_pop_group_b"):
+        processing.run("beatcast:forecastrisk", params)
+    params["FEATURES"] = ["dist_pois_bar", "census_areas_pop_total"]
+    params["PROHIBITED_FIELDS"] = "census_areas_pop_total"
+    with pytest.raises(QgsProcessingException, match='"census_areas_pop_total"'):
         processing.run("beatcast:forecastrisk", params)
     assert not (tmp_path / "forecast.gpkg").exists() and not (tmp_path / "expected.tif").exists()
 
@@ -204,3 +169,47 @@ def test_backtest_tables_chart_and_best_model(demo_cube, tmp_path):
     assert result["BEST_PAI_5"] > 1.0 and 0.0 < result["BEST_PEI_5"] <= 1.0
     chart = (tmp_path / "pai.png").read_bytes()
     assert chart.startswith(b"\x89PNG") and len(chart) > 10_000
+
+
+POI_FEATURES = ["dist_pois_bar", "count_pois_bar_300m", "dist_pois_transit_stop", "count_pois_school_300m"]
+
+
+@pytest.mark.parametrize("model", ["boosted", "sepp", "ensemble"])
+def test_learned_models_forecast_and_explain(demo_cube, tmp_path, model):
+    import processing
+
+    params = _params(
+        demo_cube,
+        tmp_path,
+        MODEL=_model(model),
+        COVARIATES=f"{demo_cube}|layername=cell_covariates",
+        FEATURES=POI_FEATURES,
+        CALIBRATION_ORIGINS=4,
+        ORIGIN="2024-10-07",
+        SEED=3,
+    )
+    result = processing.run("beatcast:forecastrisk", params)
+    out = tmp_path / "forecast.gpkg"
+    cells = gpkg.read_table(out, "forecast_cells")
+    summary = dict(gpkg.read_table(out, "forecast_summary")[["key", "value"]].to_numpy())
+    assert result["MODEL_USED"] == model and cells["expected"].sum() > 0
+    assert float(summary["observed pai@5"]) > 2.0  # the forecast finds where next week's incidents are
+    assert 0.85 <= float(summary["observed pit_coverage"]) <= 0.95
+    top = cells.sort_values("rank").iloc[0]
+    if model == "boosted":
+        assert any(f in top["explanation"] for f in POI_FEATURES + ["lag_mean", "nbr_mean"])
+        assert summary["covariates"] == ", ".join(POI_FEATURES)
+    elif model == "sepp":
+        assert "self-excitation" in top["explanation"]
+    else:
+        assert top["explanation"].startswith("weights: ") and "weights" in summary
+        weights = dict(part.rsplit(" ", 1) for part in summary["weights"].split(", "))
+        assert sum(float(w) for w in weights.values()) == pytest.approx(1.0, abs=1e-3)
+    again = tmp_path / "again"
+    again.mkdir()
+    processing.run(
+        "beatcast:forecastrisk",
+        _params(demo_cube, again, **{k: v for k, v in params.items() if k not in _params(demo_cube, again)}),
+    )
+    repeat = gpkg.read_table(again / "forecast.gpkg", "forecast_cells")
+    assert np.array_equal(repeat["expected"].to_numpy(), cells["expected"].to_numpy())  # deterministic

@@ -10,7 +10,7 @@ from beatcast.core import baselines
 from beatcast.core.backtest import RollingForecasts, backtest, lattice
 from beatcast.core.ensemble import Ensemble
 from beatcast.core.errors import BeatCastInputError
-from beatcast.core.forecasting import hotspot_zones, horizon_bins, rank_and_percentile
+from beatcast.core.forecasting import horizon_bins, hotspot_zones, rank_and_percentile
 from beatcast.core.intervals import Calibrated
 from beatcast.core.metrics import evaluate
 

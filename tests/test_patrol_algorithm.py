@@ -1,0 +1,139 @@
+"""beatcast:patrolplan through Processing on the demo city: a kde forecast, stations, roads, districts."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
+
+from beatcast.core import gpkg
+
+
+@pytest.fixture(scope="module")
+def forecast_cells(demo_cube, tmp_path_factory):
+    import processing
+
+    from beatcast.core.forecasting import MODELS
+
+    out = tmp_path_factory.mktemp("patrol_forecast")
+    processing.run(
+        "beatcast:forecastrisk",
+        {
+            "CUBE": str(demo_cube),
+            "CUBE_NAME": "weekly",
+            "GRID": f"{demo_cube}|layername=grid",
+            "MODEL": MODELS.index("kde"),
+            "OUTPUT": str(out / "forecast.gpkg"),
+            "EXPECTED_RASTER": str(out / "e.tif"),
+            "LOWER_RASTER": str(out / "l.tif"),
+            "UPPER_RASTER": str(out / "u.tif"),
+        },
+    )
+    return f"{out / 'forecast.gpkg'}|layername=forecast_cells"
+
+
+def _params(city, forecast, tmp_path, **extra):
+    return {
+        "FORECAST": forecast,
+        "FIELD": "expected",
+        "CANDIDATES": 30,
+        "STATIONS": str(city / "stations.geojson"),
+        "UNITS": 5,
+        "SHIFT_START": "22:00",
+        "SHIFT_MINUTES": 240,
+        "DWELL_MINUTES": 15,
+        "ROADS": str(city / "roads.geojson"),
+        "SPEED_FIELD": "speed_kmh",
+        "SPLIT_CROSSINGS": True,
+        "DISTRICTS": str(city / "districts.geojson"),
+        "DISTRICT_FIELD": "district_id",
+        "MIN_PER_DISTRICT": 1,
+        "ROUTE_TIME_LIMIT": 2,
+        "OUTPUT": str(tmp_path / "plan.gpkg"),
+        **extra,
+    }
+
+
+def _minutes(clock_text, start=22 * 60):
+    hours, minutes = map(int, clock_text.split(":"))
+    return (hours * 60 + minutes - start) % (24 * 60)
+
+
+def test_plan_respects_the_shift_dwell_districts_and_bound(demo_city_dir, forecast_cells, tmp_path):
+    import processing
+
+    result = processing.run("beatcast:patrolplan", _params(demo_city_dir, forecast_cells, tmp_path))
+    out = tmp_path / "plan.gpkg"
+    zones = gpkg.read_table(out, "patrol_zones")
+    schedule = gpkg.read_table(out, "patrol_schedule")
+    routes = QgsVectorLayer(f"{out}|layername=patrol_routes", "routes", "ogr")
+    assert routes.isValid() and routes.featureCount() == 5
+    stations = json.loads((demo_city_dir / "stations.geojson").read_text())["features"]
+    depots = {f["properties"]["station_id"]: f["geometry"]["coordinates"] for f in stations}
+    for feature in routes.getFeatures():
+        line = feature.geometry().asPolyline()
+        depot = depots[feature["station"]]
+        assert line[0].x() == pytest.approx(depot[0]) and line[-1].y() == pytest.approx(depot[1])
+        assert _minutes(feature["back"]) <= 240 and len(line) == feature["stops"] + 2
+    for _, visits in schedule.groupby("unit"):
+        visits = visits.sort_values("stop")
+        assert np.allclose(visits["depart_minute"] - visits["arrive_minute"], 15.0)
+        assert (visits["arrive_minute"].to_numpy()[1:] >= visits["depart_minute"].to_numpy()[:-1]).all()
+        assert visits["depart_minute"].max() <= 240
+    visited = zones[zones["visits"] > 0]
+    assert set(visited["district"]) == {"D1", "D2", "D3", "D4", "D5"}  # at least one zone per district
+    assert result["N_ZONES"] == len(visited) == schedule["zone_rank"].nunique()
+    assert result["CAPTURED_EXPECTED"] == pytest.approx(visited["expected"].sum())
+    assert result["CAPTURED_EXPECTED"] <= result["UPPER_BOUND"] + 1e-9
+    assert result["DWELL_TOTAL_MINUTES"] == pytest.approx(15.0 * len(schedule))
+    forecast = gpkg.read_table(forecast_cells.split("|")[0], "forecast_cells")
+    assert result["CAPTURED_SHARE"] == pytest.approx(result["CAPTURED_EXPECTED"] / forecast["expected"].sum())
+    assert zones["rank"].tolist() == list(range(1, len(zones) + 1))
+    assert zones["expected"].is_monotonic_decreasing
+
+
+def test_excluded_areas_and_straight_line_travel(demo_city_dir, forecast_cells, tmp_path):
+    import processing
+
+    forecast = gpkg.read_table(forecast_cells.split("|")[0], "forecast_cells")
+    grid = gpkg.read_table(forecast_cells.split("|")[0], "forecast_cells", columns=["cell_id"])
+    assert len(grid) == len(forecast)
+    layer = QgsVectorLayer(forecast_cells, "cells", "ogr")
+    top = next(f for f in layer.getFeatures() if f["rank"] == 1)
+    box = top.geometry().boundingBox().buffered(10)
+    excluded = tmp_path / "excluded.geojson"
+    x0, y0, x1, y1 = box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()
+    polygon = {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+    crs = {"type": "name", "properties": {"name": "EPSG:32616"}}
+    feature = {"type": "Feature", "properties": {}, "geometry": polygon}
+    excluded.write_text(json.dumps({"type": "FeatureCollection", "crs": crs, "features": [feature]}))
+    params = _params(demo_city_dir, forecast_cells, tmp_path, EXCLUDED=str(excluded), MIN_PER_DISTRICT=0)
+    params.pop("ROADS")
+    params.pop("SPEED_FIELD")
+    result = processing.run("beatcast:patrolplan", params)
+    zones = QgsVectorLayer(f"{tmp_path / 'plan.gpkg'}|layername=patrol_zones", "zones", "ogr")
+    centre = top.geometry().centroid()
+    assert result["N_ZONES"] > 0
+    assert not any(z.geometry().contains(centre) for z in zones.getFeatures())
+
+
+def test_infeasible_district_minimum_is_named(demo_city_dir, forecast_cells, tmp_path):
+    import processing
+
+    with pytest.raises(QgsProcessingException, match="min_per_district"):
+        processing.run(
+            "beatcast:patrolplan", _params(demo_city_dir, forecast_cells, tmp_path, MIN_PER_DISTRICT=12)
+        )
+    assert not (tmp_path / "plan.gpkg").exists()
+
+
+def test_plan_loads_styled(demo_city_dir, forecast_cells, tmp_path):
+    import processing
+
+    project = QgsProject.instance()
+    processing.runAndLoadResults("beatcast:patrolplan", _params(demo_city_dir, forecast_cells, tmp_path))
+    names = {lyr.source().split("layername=")[-1]: lyr for lyr in project.mapLayers().values()}
+    assert names["patrol_zones"].labelsEnabled() and names["patrol_routes"].labelsEnabled()
+    project.clear()
