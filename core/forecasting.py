@@ -149,6 +149,7 @@ def make_model(name: str, ctx: ModelContext, area=None):
             calendar=ctx.calendar,
             lags=lags,
             seed=ctx.seed,
+            n_threads=1,  # OpenMP threads spin on a busy machine; one is slower alone, far faster shared
         )
     if name == "ensemble":
         return Ensemble([make_model(m, ctx) for m in ENSEMBLE_MEMBERS], area=ctx.area)

@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,11 +68,23 @@ ORTOOLS_INSTALL = (
 
 
 def ortools_modules():
-    """``(pywrapcp, routing_enums_pb2)``, or BeatCastInputError with the install instructions."""
+    """``(pywrapcp, routing_enums_pb2)``, or BeatCastInputError with the install instructions.
+
+    OR-Tools carries its own copy of protobuf. Inside the QGIS executables (desktop, qgis_process), QGIS's
+    libprotobuf-lite is in the global symbol scope, and OR-Tools' library would bind to it and abort on
+    load ("GeneratedDatabase()->Add" check failure). Loading it with RTLD_DEEPBIND (glibc) makes it use its
+    own symbols first; the process's dlopen flags are restored afterwards."""
+    flags = sys.getdlopenflags() if hasattr(sys, "getdlopenflags") else None
+    deepbind = getattr(os, "RTLD_DEEPBIND", 0)
     try:
+        if flags is not None and deepbind:
+            sys.setdlopenflags(os.RTLD_NOW | os.RTLD_LOCAL | deepbind)
         from ortools.constraint_solver import pywrapcp, routing_enums_pb2
     except ImportError:
         raise BeatCastInputError(ORTOOLS_INSTALL) from None
+    finally:
+        if flags is not None and deepbind:
+            sys.setdlopenflags(flags)
     return pywrapcp, routing_enums_pb2
 
 

@@ -45,7 +45,7 @@ class BacktestAlgorithm(BeatCastAlgorithm):
     CHART = "CHART"
     SUMMARY = "SUMMARY"
     BEST_MODEL, BEST_PAI, BEST_HIT, BEST_PEI = "BEST_MODEL", "BEST_PAI_5", "BEST_HIT_RATE_5", "BEST_PEI_5"
-    BEST_COVERAGE = "BEST_INTERVAL_COVERAGE"
+    BEST_COVERAGE, BEST_PIT = "BEST_INTERVAL_COVERAGE", "BEST_PIT_COVERAGE"
 
     def shortHelpString(self):
         return tr(
@@ -103,6 +103,7 @@ class BacktestAlgorithm(BeatCastAlgorithm):
         self.addOutput(
             QgsProcessingOutputNumber(self.BEST_COVERAGE, tr("Best model: 90 % interval coverage"))
         )
+        self.addOutput(QgsProcessingOutputNumber(self.BEST_PIT, tr("Best model: PIT coverage (90 %)")))
 
     def compute(self, parameters, context, feedback):
         cube, counts, category, grid, _ = forecast_inputs.read_cube_and_grid(self, parameters, context)
@@ -168,4 +169,5 @@ class BacktestAlgorithm(BeatCastAlgorithm):
             self.BEST_HIT: float(best["hit@5"]),
             self.BEST_PEI: float(best["pei*@5"]),
             self.BEST_COVERAGE: float(best.get("interval_coverage", math.nan)),
+            self.BEST_PIT: float(best.get("pit_coverage", math.nan)),
         }

@@ -3,7 +3,11 @@
 # with the plugin enabled in a throwaway QGIS profile. Outputs go to demo_output/ (git-ignored):
 #   demo_output/city/                  the demo city (boundary, beats, exports/*.csv, truth/*.csv)
 #   demo_output/beatcast_demo.gpkg     incidents (and what the import rejected), the 150 m grid, cells with
-#                                      counts; the daily cube beside it (beatcast_demo.daily.cube.npz)
+#                                      counts, covariates, hot spots, the backtest tables, the forecast
+#                                      (cells, hotspot zones) and the patrol plan (zones, routes, schedule);
+#                                      the daily and weekly cubes beside it (beatcast_demo.<name>.cube.npz)
+#   demo_output/forecast_*.tif         expected incidents next week and the 90 % interval bounds
+#   demo_output/backtest_pai.png       mean PAI of each model by area flagged over the last 8 weeks
 #   demo_output/logs/STEP.json|.log    each step's qgis_process --json answer and its messages
 # Prints each step's results, then a table of the steps with their timings; exits non-zero when a step fails.
 #
@@ -18,7 +22,12 @@ OUT=${BEATCAST_DEMO_OUTPUT:-$ROOT/demo_output}
 CITY=$OUT/city
 GPKG=$OUT/beatcast_demo.gpkg
 SEED=20240101
-STEPS=(democity importincidents buildgrid aggregateincidents cellcovariates timecovariates weeklycube hotspotgistar emerginghotspots)
+STEPS=(democity importincidents buildgrid aggregateincidents cellcovariates timecovariates weeklycube hotspotgistar
+  emerginghotspots backtest forecastrisk patrolplan)
+# Model indices of beatcast:forecastrisk/backtest (core/forecasting.py MODELS): 0 ensemble, 1 boosted, 2 sepp,
+# 3 prospective, 4 kde, 5 naive_recent, 6 naive_seasonal, 7 naive_long_run.
+FEATURES=(--FEATURES=dist_pois_bar --FEATURES=count_pois_bar_300m --FEATURES=dist_pois_transit_stop
+  --FEATURES=count_pois_transit_stop_300m --FEATURES=dist_pois_school --FEATURES=len_roads_arterial)
 
 step_democity() {
   run_alg democity beatcast:democity --SEED="$SEED" --OUTPUT_FOLDER="$CITY"
@@ -81,6 +90,32 @@ step_emerginghotspots() {
   run_alg emerginghotspots beatcast:emerginghotspots \
     --CUBE="$GPKG" --CUBE_NAME=weekly --GRID="$GPKG|layername=grid" \
     --OUTPUT="$GPKG"
+}
+
+step_backtest() {
+  run_alg backtest beatcast:backtest \
+    --CUBE="$GPKG" --CUBE_NAME=weekly --GRID="$GPKG|layername=grid" \
+    --MODELS=0,1,2,3,4,5,7 --PERIODS=8 \
+    --COVARIATES="$GPKG|layername=cell_covariates" "${FEATURES[@]}" \
+    --CHART="$OUT/backtest_pai.png" --OUTPUT="$GPKG"
+}
+
+step_forecastrisk() {
+  run_alg forecastrisk beatcast:forecastrisk \
+    --CUBE="$GPKG" --CUBE_NAME=weekly --GRID="$GPKG|layername=grid" --MODEL=0 --HORIZON=0 \
+    --COVARIATES="$GPKG|layername=cell_covariates" "${FEATURES[@]}" --HOTSPOT_AREA=5 --SEED=1 \
+    --EXPECTED_RASTER="$OUT/forecast_expected.tif" --LOWER_RASTER="$OUT/forecast_lower90.tif" \
+    --UPPER_RASTER="$OUT/forecast_upper90.tif" --OUTPUT="$GPKG"
+}
+
+step_patrolplan() {
+  run_alg patrolplan beatcast:patrolplan \
+    --FORECAST="$GPKG|layername=forecast_cells" --FIELD=expected --CANDIDATES=60 \
+    --STATIONS="$CITY/stations.geojson" --UNITS=8 --SHIFT_START=22:00 --SHIFT_MINUTES=480 \
+    --DWELL_MINUTES=15 --VISITS_PER_ZONE=2 --MIN_REVISIT_MINUTES=120 \
+    --ROADS="$CITY/roads.geojson" --SPEED_FIELD=speed_kmh --SPLIT_CROSSINGS=true \
+    --DISTRICTS="$CITY/districts.geojson" --DISTRICT_FIELD=district_id --MIN_PER_DISTRICT=2 \
+    --ROUTE_TIME_LIMIT=10 --SEED=1 --OUTPUT="$GPKG"
 }
 
 step_aggregateincidents() {

@@ -16,6 +16,8 @@
 # QGIS_PROCESS     the executable; default /usr/bin/qgis_process.bin where present, since Debian's
 #                  /usr/bin/qgis_process wrapper is broken, else qgis_process on PATH.
 #
+# PYTHONPATH gets "$dir/pylib", which links OR-Tools and its pure-Python dependencies from .venv.
+#
 # qgis_process 3.22 has no --profiles-path option. QGIS_CUSTOM_CONFIG_PATH points it at a fresh profiles
 # folder (QgsApplication::init reads it), and HOME/XDG_* point at the same temporary folder because Qt
 # still writes "~/.config/Unknown Organization/qgis_process.bin.conf" otherwise.
@@ -40,6 +42,7 @@ beatcast_qp_in() {
     QGIS_PLUGINPATH="$dir/plugins" QGIS_CUSTOM_CONFIG_PATH="$dir/profiles" \
     HOME="$dir/home" XDG_CONFIG_HOME="$dir/home/.config" XDG_DATA_HOME="$dir/home/.local/share" \
     XDG_CACHE_HOME="$dir/home/.cache" XDG_RUNTIME_DIR="$dir/runtime" \
+    PYTHONPATH="$dir/pylib${PYTHONPATH:+:$PYTHONPATH}" \
     "$bin" "$@"
 }
 
@@ -49,6 +52,15 @@ beatcast_qp_setup() {
   chmod 700 "$dir/runtime"
   # The plugin is loaded under its installed name whatever the checkout folder is called.
   ln -sfn "${BEATCAST_PLUGIN_DIR:-$BEATCAST_ROOT}" "$dir/plugins/beatcast"
+  # OR-Tools (patrol routing) from .venv, where make setup installs it with --no-deps: only its own
+  # packages go on qgis_process's path, so QGIS keeps Debian's numpy and pandas.
+  mkdir -p "$dir/pylib"
+  local site pkg
+  for site in "$BEATCAST_ROOT"/.venv/lib/python3*/site-packages; do
+    for pkg in ortools ortools.libs absl immutabledict google; do
+      [[ -e $site/$pkg ]] && ln -sfn "$site/$pkg" "$dir/pylib/$pkg"
+    done
+  done
   [[ -f $dir/.beatcast-enabled ]] && return 0
   if ! beatcast_qp_in "$dir" plugins enable beatcast >"$dir/enable.log" 2>&1; then
     echo "qgis_process could not enable the beatcast plugin:" >&2
