@@ -147,16 +147,19 @@ def read_covariates(algorithm, parameters, context, grid, policy) -> pd.DataFram
     return pd.DataFrame([rows[str(c)] for c in grid.cell_id], columns=features)
 
 
-def calendar(cube, horizon: int, us_holidays: bool) -> pd.DataFrame:
-    """Numeric calendar features for every bin of the cube and the horizon after it."""
+def extended_bins(cube, horizon: int):
+    """The cube's bins continued past its end far enough to hold the horizon after it."""
     bins = cube.bins
     per_day = forecasting.bins_per_day(bins.unit, bins.shift_starts)
     extra_days = math.ceil((horizon + 1) / per_day) + 31
     spec = bins.spec()
     end = spec.end + pd.Timedelta(days=extra_days)
-    extended = make_bins(
-        BinSpec(spec.unit, spec.timezone, spec.start, end, spec.shift_starts, spec.week_start)
-    )
+    return make_bins(BinSpec(spec.unit, spec.timezone, spec.start, end, spec.shift_starts, spec.week_start))
+
+
+def calendar(cube, horizon: int, us_holidays: bool) -> pd.DataFrame:
+    """Numeric calendar features for every bin of the cube and the horizon after it."""
+    extended = extended_bins(cube, horizon)
     holidays = us_federal_holidays(extended) if us_holidays else None
     frame = calendar_features(extended, holidays)
     return frame.drop(columns=["bin_label", "bin_start_utc"]).astype(float)

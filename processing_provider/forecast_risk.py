@@ -254,18 +254,15 @@ class ForecastRiskAlgorithm(BeatCastAlgorithm):
 
     @staticmethod
     def _summary(cube, category, result, origin, horizon, policy, covariates, zones) -> dict:
-        bins = cube.bins
-        end = origin + horizon
-        window_end = (
-            str(bins.local[end]) if end <= bins.n_bins else f"{horizon} {bins.unit} bin(s) after the cube"
-        )
+        edges = forecast_inputs.extended_bins(cube, horizon).local
+        start, end = (pd.Timestamp(edges[i]).strftime("%Y-%m-%d %H:%M") for i in (origin, origin + horizon))
         cal = result.calibration
         summary = {
             "model": result.model,
             "category": category or "all",
-            "time unit": bins.unit,
-            "forecast from (local)": str(bins.local[origin]) if origin <= bins.n_bins else "",
-            "forecast to (local)": window_end,
+            "time unit": cube.bins.unit,
+            "forecast from (local)": start,
+            "forecast to (local)": end,
             "horizon bins": horizon,
             "expected total": float(result.expected.sum()),
             "hotspot zones": len(zones),

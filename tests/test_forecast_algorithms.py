@@ -74,7 +74,8 @@ def test_forecast_writes_cells_zones_rasters_and_summary(demo_cube, tmp_path):
     assert np.allclose(upper[rows[full], cols[full]], cells["upper_90"][full])
     summary = dict(gpkg.read_table(out, "forecast_summary")[["key", "value"]].to_numpy())
     assert summary["model"] == "kde" and summary["horizon bins"] == "1"
-    assert summary["forecast from (local)"].startswith("2024-12-30")
+    assert summary["forecast from (local)"] == "2024-12-30 00:00"
+    assert summary["forecast to (local)"] == "2025-01-06 00:00"
     with sqlite3.connect(out) as con:
         logged = con.execute("SELECT algorithm, counts_json FROM beatcast_run_log").fetchall()
     assert logged[-1][0] == "beatcast:forecastrisk" and "policy_sha256" in logged[-1][1]
