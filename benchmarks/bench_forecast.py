@@ -18,23 +18,22 @@ burglary (2019-09-01, 13 weeks, pooled) are in ../shared/data/README.md and in t
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import numpy as np
 import pandas as pd
-from benchlib import ROOT, link_checkout
+from benchlib import link_checkout
 
 link_checkout()
+
+import stlouis  # noqa: E402
 
 from beatcast.core import backtest, cube, forecasting, grid  # noqa: E402
 from beatcast.core.covariates import area_weighted  # noqa: E402
 from beatcast.core.policy import load_policy  # noqa: E402
-from beatcast.core.projection import lonlat_to_utm  # noqa: E402
 from beatcast.core.timebins import BinSpec, make_bins  # noqa: E402
 from beatcast.core.timecovariates import calendar_features, us_federal_holidays  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "stlouis_slmpd"
 COVERAGES = (0.01, 0.05, 0.10, 0.20)
 BASELINES = ("naive_recent", "naive_seasonal", "naive_long_run", "kde", "prospective")
 COVARIATE_FIELDS = ("total_population", "occupied_housing_units", "vacant_housing_units")
@@ -44,42 +43,9 @@ REFERENCE = (
 REFERENCE += "KDE 5.78/4.56/3.62/2.68, prospective 5.67/4.34/3.36/2.51, SEPP 4.84/4.27/3.53/2.70"
 
 
-def load(category: str):
-    frame = pd.read_csv(
-        DATA / "stl_slmpd_2015_2019_clean_points.csv.gz", dtype={"ucr_code": str}, low_memory=False
-    )
-    frame = frame[frame["ucr_code"] != "26"]
-    if category == "burglary":
-        frame = frame[frame["ucr_code"] == "05"]
-    x, y = lonlat_to_utm(frame["longitude"].to_numpy(), frame["latitude"].to_numpy(), 15)
-    when = pd.to_datetime(frame["date_occur"]).dt.tz_localize(
-        "America/Chicago", ambiguous=True, nonexistent="shift_forward"
-    )
-    return x, y, when.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
-
-
-def _utm_polygon(geometry) -> list:
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    out = []
-    for polygon in polygons:
-        rings = []
-        for ring in polygon:
-            ring = np.asarray(ring, dtype=float)
-            rx, ry = lonlat_to_utm(ring[:, 0], ring[:, 1], 15)
-            rings.append(np.column_stack([rx, ry]))
-        out.append(rings)
-    return out
-
-
-def boundary_utm():
-    data = json.loads((DATA / "context" / "stl_boundary_wgs84.geojson").read_text())
-    return _utm_polygon(data["features"][0]["geometry"])
-
-
 def neighbourhood_covariates(cells) -> pd.DataFrame:
-    data = json.loads((DATA / "context" / "stl_neighborhoods.geojson").read_text())
-    features = [f for f in data["features"] if f["geometry"]]  # one placeholder record has no geometry
-    polygons = [_utm_polygon(f["geometry"]) for f in features]
+    features = stlouis.neighbourhoods()
+    polygons = [stlouis.utm_polygons(f["geometry"]) for f in features]
     values = {k: [float(f["properties"][k]) for f in features] for k in COVARIATE_FIELDS}
     load_policy().check_inputs(values)  # the same refusal the algorithms apply
     table = area_weighted(cells, polygons, values, {k: "extensive" for k in COVARIATE_FIELDS})
@@ -92,12 +58,12 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--models", default=",".join(forecasting.MODELS))
     args = parser.parse_args()
-    if not DATA.is_dir():
+    if not stlouis.DATA.is_dir():
         print("../shared/data absent: nothing to benchmark")
         return
     names = [m for m in args.models.split(",") if m]
-    x, y, when = load(args.category)
-    cells = grid.build_grid(grid.GridSpec("square", 150.0, crs="EPSG:32615"), boundary_utm())
+    x, y, when = stlouis.load_points(args.category)
+    cells = grid.build_grid(grid.GridSpec("square", 150.0, crs=stlouis.CRS), stlouis.boundary_utm())
     index = grid.cell_index(cells, x, y)
     bins = make_bins(
         BinSpec("day", "America/Chicago", pd.Timestamp("2015-01-01"), pd.Timestamp("2020-01-01"))

@@ -9,51 +9,18 @@ fit seconds, EM iterations, theta, omega, mean lag, ring shares and the predict 
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import numpy as np
 import pandas as pd
-from benchlib import ROOT, link_checkout, peak_mb
+from benchlib import link_checkout, peak_mb
 
 link_checkout()
 
+import stlouis  # noqa: E402
+
 from beatcast.core import cube, grid, sepp  # noqa: E402
-from beatcast.core.projection import lonlat_to_utm  # noqa: E402
 from beatcast.core.timebins import BinSpec, make_bins  # noqa: E402
-
-DATA = ROOT.parent / "shared" / "data" / "stlouis_slmpd"
-
-
-def load(category: str):
-    """Cleaned St. Louis points (UCR 26 excluded): UTM 15N x, y and UTC-naive occurrence times."""
-    frame = pd.read_csv(
-        DATA / "stl_slmpd_2015_2019_clean_points.csv.gz", dtype={"ucr_code": str}, low_memory=False
-    )
-    frame = frame[frame["ucr_code"] != "26"]
-    if category == "burglary":
-        frame = frame[frame["ucr_code"] == "05"]
-    x, y = lonlat_to_utm(frame["longitude"].to_numpy(), frame["latitude"].to_numpy(), 15)
-    when = pd.to_datetime(frame["date_occur"]).dt.tz_localize(
-        "America/Chicago", ambiguous=True, nonexistent="shift_forward"
-    )
-    return x, y, when.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
-
-
-def boundary_utm():
-    """City boundary polygons in UTM 15N (the grid is clipped to it)."""
-    data = json.loads((DATA / "context" / "stl_boundary_wgs84.geojson").read_text())
-    geometry = data["features"][0]["geometry"]
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    out = []
-    for polygon in polygons:
-        rings = []
-        for ring in polygon:
-            ring = np.asarray(ring, dtype=float)
-            rx, ry = lonlat_to_utm(ring[:, 0], ring[:, 1], 15)
-            rings.append(np.column_stack([rx, ry]))
-        out.append(rings)
-    return out
 
 
 def main() -> None:
@@ -62,11 +29,11 @@ def main() -> None:
     parser.add_argument("--max-rings", type=int, default=2)
     parser.add_argument("--background-bandwidth", type=float, default=None)
     args = parser.parse_args()
-    if not DATA.is_dir():
+    if not stlouis.DATA.is_dir():
         print("../shared/data absent: nothing to benchmark")
         return
-    x, y, when = load(args.category)
-    cells = grid.build_grid(grid.GridSpec("square", 150.0, crs="EPSG:32615"), boundary_utm())
+    x, y, when = stlouis.load_points(args.category)
+    cells = grid.build_grid(grid.GridSpec("square", 150.0, crs=stlouis.CRS), stlouis.boundary_utm())
     index = grid.cell_index(cells, x, y)
     bins = make_bins(
         BinSpec("day", "America/Chicago", pd.Timestamp("2019-01-01"), pd.Timestamp("2020-01-01"))

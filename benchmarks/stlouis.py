@@ -1,0 +1,61 @@
+"""St. Louis (SLMPD) data for the benchmarks: the cleaned incident points and the city boundary, in UTM 15N.
+
+Import after ``benchlib.link_checkout()``. ``DATA`` is ../shared/data/stlouis_slmpd (absent on machines
+without the shared data: check ``DATA.is_dir()`` first).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+from benchlib import ROOT
+
+from beatcast.core.projection import lonlat_to_utm
+
+DATA = ROOT.parent / "shared" / "data" / "stlouis_slmpd"
+UTM_ZONE = 15
+CRS = "EPSG:32615"
+
+
+def load_points(category: str = "all"):
+    """x, y (UTM 15N metres) and UTC occurrence times (datetime64, naive) of the cleaned points, UCR 26
+    excluded; ``category`` "burglary" keeps UCR 05 only."""
+    frame = pd.read_csv(
+        DATA / "stl_slmpd_2015_2019_clean_points.csv.gz", dtype={"ucr_code": str}, low_memory=False
+    )
+    frame = frame[frame["ucr_code"] != "26"]
+    if category == "burglary":
+        frame = frame[frame["ucr_code"] == "05"]
+    x, y = lonlat_to_utm(frame["longitude"].to_numpy(), frame["latitude"].to_numpy(), UTM_ZONE)
+    when = pd.to_datetime(frame["date_occur"]).dt.tz_localize(
+        "America/Chicago", ambiguous=True, nonexistent="shift_forward"
+    )
+    return x, y, when.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+
+
+def utm_polygons(geometry: dict) -> list:
+    """A GeoJSON (Multi)Polygon in lon/lat as a list of polygons (lists of (n, 2) UTM rings)."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    out = []
+    for polygon in polygons:
+        rings = []
+        for ring in polygon:
+            ring = np.asarray(ring, dtype=float)
+            rx, ry = lonlat_to_utm(ring[:, 0], ring[:, 1], UTM_ZONE)
+            rings.append(np.column_stack([rx, ry]))
+        out.append(rings)
+    return out
+
+
+def boundary_utm() -> list:
+    """The city boundary (the grid is clipped to it)."""
+    data = json.loads((DATA / "context" / "stl_boundary_wgs84.geojson").read_text())
+    return utm_polygons(data["features"][0]["geometry"])
+
+
+def neighbourhoods() -> list[dict]:
+    """Neighbourhood features (2020 census fields) that have a geometry."""
+    data = json.loads((DATA / "context" / "stl_neighborhoods.geojson").read_text())
+    return [f for f in data["features"] if f["geometry"]]  # one placeholder record has no geometry
