@@ -16,6 +16,7 @@ GROUPS = {
     "hotspots": QT_TRANSLATE_NOOP("@default", "Hot spots"),
     "forecasting": QT_TRANSLATE_NOOP("@default", "Forecasting"),
     "patrol": QT_TRANSLATE_NOOP("@default", "Patrol planning"),
+    "audit": QT_TRANSLATE_NOOP("@default", "Bias audit"),
     "demo": QT_TRANSLATE_NOOP("@default", "Demo and training"),
 }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from qgis.core import QgsFeatureRequest, QgsGeometry
 
+from .layers import geometry_polygons
+
 
 def dissolve(layer, zone_of: np.ndarray, n_zones: int, feedback) -> list:
     """Union of the grid cells of each zone (grid fid order = cube cell order) as lists of ring arrays."""
@@ -16,7 +18,5 @@ def dissolve(layer, zone_of: np.ndarray, n_zones: int, feedback) -> list:
             break
     out = []
     for zone in range(1, n_zones + 1):
-        union = QgsGeometry.unaryUnion(members[zone])
-        parts = union.asMultiPolygon() if union.isMultipart() else [union.asPolygon()]
-        out.append([[np.array([[p.x(), p.y()] for p in ring]) for ring in polygon] for polygon in parts])
+        out.append(geometry_polygons(QgsGeometry.unaryUnion(members[zone])))
     return out

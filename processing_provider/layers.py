@@ -153,6 +153,12 @@ def polygons_of(source, feedback=None) -> tuple[str, list]:
     return crs_id(source.sourceCrs()), polygons
 
 
+def geometry_polygons(geometry: QgsGeometry) -> list:
+    """The polygons of a (multi)polygon geometry, each a list of (n, 2) ring arrays, exterior first."""
+    parts = geometry.asMultiPolygon() if geometry.isMultipart() else [geometry.asPolygon()]
+    return [[np.array([(p.x(), p.y()) for p in ring]) for ring in polygon] for polygon in parts]
+
+
 def crs_id(crs: QgsCoordinateReferenceSystem) -> str:
     return crs.authid() or crs.toWkt()
 

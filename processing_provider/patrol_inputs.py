@@ -10,6 +10,7 @@ from qgis.core import QgsCoordinateTransform, QgsGeometry
 
 from ..core.errors import BeatCastInputError
 from .i18n import tr
+from .layers import geometry_polygons
 
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
@@ -57,12 +58,6 @@ def points_of(source, crs, context) -> tuple[np.ndarray, list[str]]:
     return np.array(xy, dtype=float).reshape(-1, 2), labels
 
 
-def _polygons(geometry: QgsGeometry) -> list:
-    """The polygons of a (multi)polygon geometry, each a list of (n, 2) rings, exterior first."""
-    parts = geometry.asMultiPolygon() if geometry.isMultipart() else [geometry.asPolygon()]
-    return [[np.array([(p.x(), p.y()) for p in ring]) for ring in polygon] for polygon in parts]
-
-
 def district_polygons(source, field: str, crs, context) -> tuple[list[str], list[list]]:
     """Name (``field``, or the feature id) and polygons (lists of rings) of every feature, in ``crs``."""
     if field and source.fields().indexOf(field) < 0:
@@ -74,7 +69,7 @@ def district_polygons(source, field: str, crs, context) -> tuple[list[str], list
         if geometry.isEmpty():
             continue
         names.append(str(feature[field]) if field else str(feature.id()))
-        polygons.append(_polygons(geometry))
+        polygons.append(geometry_polygons(geometry))
     return names, polygons
 
 

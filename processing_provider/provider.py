@@ -14,6 +14,7 @@ def algorithm_classes():
     """Every BeatCast algorithm class, in toolbox order. Ids are API: never rename them."""
     from .aggregate_incidents import AggregateIncidentsAlgorithm
     from .backtest import BacktestAlgorithm
+    from .bias_audit import BiasAuditAlgorithm
     from .build_grid import BuildGridAlgorithm
     from .cell_covariates import CellCovariatesAlgorithm
     from .demo_city import DemoCityAlgorithm
@@ -35,6 +36,7 @@ def algorithm_classes():
         ForecastRiskAlgorithm,
         BacktestAlgorithm,
         PatrolPlanAlgorithm,
+        BiasAuditAlgorithm,
         DemoCityAlgorithm,
     ]
 

@@ -3,6 +3,7 @@
 EXPECTED_ALGORITHM_IDS = [
     "beatcast:aggregateincidents",
     "beatcast:backtest",
+    "beatcast:biasaudit",
     "beatcast:buildgrid",
     "beatcast:cellcovariates",
     "beatcast:democity",

@@ -1,0 +1,107 @@
+"""beatcast:biasaudit through Processing on the demo city: a forecast's hotspot zones and census groups."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from beatcast.core import gpkg
+
+GROUPS = ["pop_group_a", "pop_group_b", "pop_group_c"]
+
+
+@pytest.fixture(scope="module")
+def forecast(demo_cube, tmp_path_factory):
+    import processing
+
+    from beatcast.core.forecasting import MODELS
+
+    out = tmp_path_factory.mktemp("audit_forecast")
+    processing.run(
+        "beatcast:forecastrisk",
+        {
+            "CUBE": str(demo_cube),
+            "CUBE_NAME": "weekly",
+            "GRID": f"{demo_cube}|layername=grid",
+            "MODEL": MODELS.index("kde"),
+            "HOTSPOT_AREA": 10,
+            "OUTPUT": str(out / "forecast.gpkg"),
+            "EXPECTED_RASTER": str(out / "e.tif"),
+            "LOWER_RASTER": str(out / "l.tif"),
+            "UPPER_RASTER": str(out / "u.tif"),
+        },
+    )
+    return f"{out / 'forecast.gpkg'}|layername=forecast_cells"
+
+
+def test_audit_of_hotspot_area_against_census_groups(demo_city_dir, demo_cube, forecast, tmp_path):
+    import processing
+
+    result = processing.run(
+        "beatcast:biasaudit",
+        {
+            "CELLS": forecast,
+            "EXPOSURE_FIELD": "hotspot_zone",
+            "EXPOSURE_KIND": 0,
+            "AREAS": str(demo_city_dir / "census_areas.geojson"),
+            "GROUP_FIELDS": GROUPS,
+            "INCIDENTS": f"{demo_cube}|layername=incidents",
+            "FEATURES": f"{demo_cube}|layername=cell_covariates",
+            "FEATURE_FIELDS": ["dist_pois_bar", "census_areas_pop_group_a", "census_areas_pop_group_b"],
+            "OUTPUT": str(tmp_path / "audit.gpkg"),
+            "REPORT": str(tmp_path / "audit.html"),
+        },
+    )
+    groups = gpkg.read_table(tmp_path / "audit.gpkg", "bias_audit_groups").set_index("group")
+    areas = gpkg.read_table(tmp_path / "audit.gpkg", "bias_audit_areas")
+    proxies = gpkg.read_table(tmp_path / "audit.gpkg", "bias_audit_proxies")
+    assert list(groups.index) == GROUPS and len(areas) == 50
+    assert groups["share_exposure"].sum() == pytest.approx(1.0)
+    assert np.allclose(groups["exposure_ratio"], groups["share_exposure"] / groups["share_population"])
+    assert result["WORST_EXPOSURE_RATIO"] == pytest.approx(groups["exposure_ratio"].max())
+    per_capita = groups["per_capita"]
+    assert result["DISPARATE_IMPACT"] == pytest.approx(per_capita.min() / per_capita.max())
+    # The flagged area is 10 % of the city; the areas' exposures add up to it (cells wholly inside areas).
+    cells = gpkg.read_table(forecast.split("|")[0], "forecast_cells")
+    grid = gpkg.read_table(demo_cube, "grid", columns=["area_m2"])
+    flagged = grid["area_m2"][cells["hotspot_zone"].to_numpy() > 0].sum()
+    assert areas["exposure"].sum() == pytest.approx(flagged, rel=1e-3)
+    assert areas["share_incidents"].sum() == pytest.approx(1.0)
+    # The census count of a group is a proxy for that group's share of a cell's residents.
+    pair = proxies[(proxies["feature"] == "census_areas_pop_group_a") & (proxies["group"] == "pop_group_a")]
+    assert bool(pair["flag"].iloc[0])
+    assert result["N_FLAGS"] >= 1
+    report = (tmp_path / "audit.html").read_text()
+    assert "data:image/png;base64," in report and "pop_group_b" in report
+
+
+def test_audit_of_a_value_field_and_bad_input(demo_city_dir, forecast, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    result = processing.run(
+        "beatcast:biasaudit",
+        {
+            "CELLS": forecast,
+            "EXPOSURE_FIELD": "expected",
+            "EXPOSURE_KIND": 1,
+            "AREAS": str(demo_city_dir / "census_areas.geojson"),
+            "GROUP_FIELDS": GROUPS,
+            "OUTPUT": str(tmp_path / "audit.gpkg"),
+        },
+    )
+    areas = gpkg.read_table(tmp_path / "audit.gpkg", "bias_audit_areas")
+    cells = gpkg.read_table(forecast.split("|")[0], "forecast_cells")
+    assert areas["exposure"].sum() == pytest.approx(cells["expected"].sum(), rel=1e-3)
+    assert 0 < result["GINI"] < 1
+    with pytest.raises(QgsProcessingException, match="EXPOSURE_FIELD"):
+        processing.run(
+            "beatcast:biasaudit",
+            {
+                "CELLS": forecast,
+                "EXPOSURE_FIELD": "no_such_field",
+                "AREAS": str(demo_city_dir / "census_areas.geojson"),
+                "GROUP_FIELDS": GROUPS,
+                "OUTPUT": str(tmp_path / "bad.gpkg"),
+            },
+        )
