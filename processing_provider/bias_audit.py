@@ -21,15 +21,14 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
-    QgsSpatialIndex,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
-from scipy import sparse
 
 from ..core import audit, gpkg, polyclip
 from ..core.errors import BeatCastInputError
 from ..core.geometry import points_in_polygons
 from . import compat, styling
+from .audit_inputs import overlap_matrix, read_areas
 from .base import BeatCastAlgorithm
 from .i18n import tr
 from .layers import crs_id, geometry_polygons
@@ -40,25 +39,6 @@ EXPOSURE_KINDS = (
     QT_TRANSLATE_NOOP("@default", "Area of the features where the field is above 0 (flagged area)"),
     QT_TRANSLATE_NOOP("@default", "Value of the field (expected incidents, patrol visits or minutes)"),
 )
-
-
-def overlap_matrix(cells, areas_geometries, feedback) -> sparse.csr_matrix:
-    """cells x areas: share of each cell's area inside each area polygon (QGIS geometry intersections)."""
-    index = QgsSpatialIndex()
-    for k, geometry in enumerate(areas_geometries):
-        index.addFeature(k, geometry.boundingBox())
-    rows, cols, values = [], [], []
-    for i, geometry in enumerate(cells):
-        area = geometry.area()
-        if area <= 0:
-            continue
-        for k in index.intersects(geometry.boundingBox()):
-            inside = geometry.intersection(areas_geometries[k]).area()
-            if inside > 0:
-                rows.append(i), cols.append(k), values.append(min(inside / area, 1.0))
-        if feedback.isCanceled():
-            break
-    return sparse.csr_matrix((values, (rows, cols)), shape=(len(cells), len(areas_geometries)))
 
 
 def _chart_png(groups: pd.DataFrame, cap: float) -> bytes:
@@ -241,17 +221,7 @@ class BiasAuditAlgorithm(BeatCastAlgorithm):
         groups = self.parameterAsFields(parameters, self.GROUP_FIELDS, context)
         if not groups:
             raise BeatCastInputError(tr("GROUP_FIELDS: choose the population field of each group"))
-        transform = QgsCoordinateTransform(areas.sourceCrs(), crs, context.transformContext())
-        area_geoms, population, labels = [], [], []
-        for feature in areas.getFeatures():
-            geometry = feature.geometry()
-            if geometry.isEmpty():
-                continue
-            geometry.transform(transform)
-            area_geoms.append(geometry)
-            population.append([float(feature[g] or 0) if str(feature[g]) != "NULL" else 0.0 for g in groups])
-            labels.append(feature.id())
-        population = pd.DataFrame(population, columns=groups, index=pd.Index(labels, name="area"))
+        area_geoms, population = read_areas(areas, groups, crs, context)
         cells, exposure, field, flagged_area = self._cells(parameters, context, crs)
         feedback.pushInfo(
             tr("{} cells, {} areas, groups: {}").format(len(cells), len(area_geoms), ", ".join(groups))

@@ -19,12 +19,13 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from ..core import gpkg, patrol, polyclip
+from ..core import audit, gpkg, patrol, polyclip
 from ..core.errors import BeatCastInputError
 from ..core.geometry import points_in_polygons
 from ..core.patrol_zones import candidate_zones
 from ..core.travel import RoadNetwork, straight_line_minutes
 from . import compat, styling
+from .audit_inputs import overlap_matrix, read_areas
 from .base import BeatCastAlgorithm
 from .dissolve import dissolve
 from .feedback import EngineProgress
@@ -48,6 +49,8 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
     DISTRICTS, DISTRICT_FIELD = "DISTRICTS", "DISTRICT_FIELD"
     MIN_PER_DISTRICT, MAX_PER_DISTRICT, MAX_ZONES = "MIN_PER_DISTRICT", "MAX_PER_DISTRICT", "MAX_ZONES"
     EXCLUDED, TIME_LIMIT, SEED = "EXCLUDED", "ROUTE_TIME_LIMIT", "SEED"
+    AREAS, GROUP_FIELDS, EXPOSURE_CAP = "AREAS", "GROUP_FIELDS", "EXPOSURE_CAP"
+    WORST_RATIO = "WORST_EXPOSURE_RATIO"
     ROUTES, SCHEDULE = "ROUTES", "SCHEDULE"
     CAPTURED, CAPTURED_SHARE, BOUND = "CAPTURED_EXPECTED", "CAPTURED_SHARE", "UPPER_BOUND"
     TRAVEL, DWELL_TOTAL, N_ZONES = "TRAVEL_MINUTES", "DWELL_TOTAL_MINUTES", "N_ZONES"
@@ -139,6 +142,24 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
                 self.EXCLUDED, tr("Excluded areas"), [compat.TYPE_VECTOR_POLYGON], optional=True
             )
         )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.AREAS, tr("Fairness: areas with population by group"), [compat.TYPE_VECTOR_POLYGON],
+                optional=True,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.GROUP_FIELDS, tr("Fairness: population fields, one per group"), None, self.AREAS,
+                QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.EXPOSURE_CAP, tr("Fairness: every group's exposure ratio at most (0: no cap)"),
+                compat.NUMBER_DOUBLE, 0.0, minValue=0.0,
+            )
+        )  # fmt: skip
         self._int(self.TIME_LIMIT, tr("Routing search time (seconds)"), 10, 1)
         self._int(self.SEED, tr("Random seed"), 0, 0)
         self.addParameter(
@@ -155,6 +176,7 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
             (self.TRAVEL, tr("Total travel minutes")),
             (self.DWELL_TOTAL, tr("Total dwell minutes")),
             (self.N_ZONES, tr("Zones visited")),
+            (self.WORST_RATIO, tr("Worst group exposure ratio of the plan (with AREAS)")),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, label))
 
@@ -171,7 +193,7 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
                 tr("FORECAST: {} is in degrees; use a forecast on a metric grid").format(layer.name())
             )
         field = self.parameterAsString(parameters, self.FIELD, context) or "expected"
-        expected, cx, cy, cell_ids = self._cells(layer, field)
+        expected, cx, cy, cell_ids, geometries = self._cells(layer, field)
         start = shift_start(self.parameterAsString(parameters, self.SHIFT_START, context))
         neighbours = None
         merge = self.parameterAsBool(parameters, self.MERGE, context)
@@ -202,18 +224,20 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
                 len(zones), units, len(depots), described
             )
         )
+        fairness = self._fairness(parameters, context, crs, geometries, zones, feedback)
         plan = patrol.plan_patrol(
             zones, depots, unit_depot, travel,
             self.parameterAsInt(parameters, self.SHIFT_MINUTES, context),
             self.parameterAsInt(parameters, self.DWELL, context),
             self.parameterAsInt(parameters, self.VISITS, context),
             self.parameterAsInt(parameters, self.MIN_REVISIT, context),
-            max_zones, min_d, max_d, None, 30,
+            max_zones, min_d, max_d, fairness[2] if fairness else None, 30,
             self.parameterAsInt(parameters, self.TIME_LIMIT, context),
             self.parameterAsInt(parameters, self.SEED, context),
             progress=EngineProgress(feedback, 5, 90),
         )  # fmt: skip
         total_forecast = float(expected.sum())
+        worst = self._plan_exposure(fairness, plan, zones, len(expected), feedback)
         zones_out, schedule, routes = self._tables(plan, zones, station_ids, start, depots)
         zone_of = np.zeros(len(expected), dtype=np.int64)
         for k, row in enumerate(zones_out.itertuples(), start=1):
@@ -257,13 +281,48 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
             self.TRAVEL: plan.routes.travel_minutes,
             self.DWELL_TOTAL: plan.routes.dwell_minutes,
             self.N_ZONES: int((zones_out["visits"] > 0).sum()),
+            self.WORST_RATIO: worst,
         }
+
+    def _fairness(self, parameters, context, crs, geometries, zones, feedback):
+        """(overlap, population, cap rows) when AREAS are given, else None."""
+        source = self.parameterAsSource(parameters, self.AREAS, context)
+        if source is None:
+            return None
+        groups = self.parameterAsFields(parameters, self.GROUP_FIELDS, context)
+        if not groups:
+            raise BeatCastInputError(tr("GROUP_FIELDS: choose the population field of each group of AREAS"))
+        areas, population = read_areas(source, groups, crs, context)
+        overlap = overlap_matrix(geometries, areas, feedback)
+        cap = self.parameterAsDouble(parameters, self.EXPOSURE_CAP, context)
+        rows = (
+            audit.exposure_cap_constraints(zones["cells"].tolist(), overlap, population, cap)
+            if cap > 0
+            else None
+        )
+        return overlap, population, rows
+
+    @staticmethod
+    def _plan_exposure(fairness, plan, zones, n_cells, feedback):
+        """Worst group exposure ratio of the visits made (a visit's exposure spread over its zone's cells)."""
+        if fairness is None:
+            return float("nan")
+        overlap, population, _ = fairness
+        exposure = np.zeros(n_cells)
+        for route in plan.routes.routes:
+            for visit in route.visits:
+                cells = zones.at[int(plan.zones[visit.zone]), "cells"]
+                exposure[cells] += 1.0 / len(cells)
+        groups = audit.group_exposure(audit.area_exposure(exposure, overlap), population)
+        for group, row in groups.iterrows():
+            feedback.pushInfo(tr("group {}: exposure ratio {:.3f}").format(group, row["exposure_ratio"]))
+        return float(groups["exposure_ratio"].max())
 
     @staticmethod
     def _cells(layer, field):
         if layer.fields().indexOf(field) < 0:
             raise BeatCastInputError(tr("FIELD: {} has no field {}").format(layer.name(), field))
-        values, xs, ys, ids = [], [], [], []
+        values, xs, ys, ids, geometries = [], [], [], [], []
         names = [f.name() for f in layer.fields()]
         for feature in layer.getFeatures(QgsFeatureRequest().addOrderBy("fid")):
             value = feature[field]
@@ -271,10 +330,11 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
                 raise BeatCastInputError(
                     tr("FIELD: feature {} has no valid expected count ({})").format(feature.id(), value)
                 )
+            geometries.append(feature.geometry())
             point = feature.geometry().centroid().asPoint()
             values.append(float(value)), xs.append(point.x()), ys.append(point.y())
             ids.append(str(feature["cell_id"]) if "cell_id" in names else str(feature.id()))
-        return np.array(values), np.array(xs), np.array(ys), np.array(ids, dtype=object)
+        return np.array(values), np.array(xs), np.array(ys), np.array(ids, dtype=object), geometries
 
     def _districts(self, parameters, context, crs, zones, cx, cy, expected):
         source = self.parameterAsSource(parameters, self.DISTRICTS, context)

@@ -137,3 +137,24 @@ def test_plan_loads_styled(demo_city_dir, forecast_cells, tmp_path):
     names = {lyr.source().split("layername=")[-1]: lyr for lyr in project.mapLayers().values()}
     assert names["patrol_zones"].labelsEnabled() and names["patrol_routes"].labelsEnabled()
     project.clear()
+
+
+def test_fairness_cap_holds_and_costs_captured_risk(demo_city_dir, forecast_cells, tmp_path):
+    import processing
+
+    fairness = {
+        "AREAS": str(demo_city_dir / "census_areas.geojson"),
+        "GROUP_FIELDS": ["pop_group_a", "pop_group_b", "pop_group_c"],
+        "MIN_PER_DISTRICT": 0,
+        "MAX_ZONES": 12,  # fewer zones than the units can visit: the selection, not the routing, decides
+    }
+    free = processing.run("beatcast:patrolplan", _params(demo_city_dir, forecast_cells, tmp_path, **fairness))
+    assert free["WORST_EXPOSURE_RATIO"] > 1.1  # the riskiest zones sit where one group lives
+    cap = round(1.0 + (free["WORST_EXPOSURE_RATIO"] - 1.0) / 2, 3)
+    capped = processing.run(
+        "beatcast:patrolplan",
+        _params(demo_city_dir, forecast_cells, tmp_path / "capped", EXPOSURE_CAP=cap, **fairness),
+    )
+    assert capped["N_ZONES"] == 12  # every chosen zone is visited once, so the plan's exposure is the MILP's
+    assert capped["WORST_EXPOSURE_RATIO"] <= cap + 1e-9
+    assert capped["CAPTURED_EXPECTED"] <= free["CAPTURED_EXPECTED"] + 1e-9
