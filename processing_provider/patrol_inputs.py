@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pandas as pd
-from qgis.core import QgsCoordinateTransform, QgsGeometry
+from qgis.core import QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry
 
 from ..core.errors import BeatCastInputError
 from .i18n import tr
@@ -93,3 +93,22 @@ def line_features(source, speed_field: str, crs, context) -> tuple[list[np.ndarr
     if not lines:
         raise BeatCastInputError(tr("ROADS: the layer has no line"))
     return lines, np.array(speeds, dtype=float)
+
+
+def forecast_cells(layer, field: str):
+    """Expected count, centroid x/y, cell id and geometry of every forecast cell, in fid order."""
+    if layer.fields().indexOf(field) < 0:
+        raise BeatCastInputError(tr("FIELD: {} has no field {}").format(layer.name(), field))
+    values, xs, ys, ids, geometries = [], [], [], [], []
+    names = [f.name() for f in layer.fields()]
+    for feature in layer.getFeatures(QgsFeatureRequest().addOrderBy("fid")):
+        value = feature[field]
+        if value is None or str(value) == "NULL" or not np.isfinite(float(value)) or float(value) < 0:
+            raise BeatCastInputError(
+                tr("FIELD: feature {} has no valid expected count ({})").format(feature.id(), value)
+            )
+        geometries.append(feature.geometry())
+        point = feature.geometry().centroid().asPoint()
+        values.append(float(value)), xs.append(point.x()), ys.append(point.y())
+        ids.append(str(feature["cell_id"]) if "cell_id" in names else str(feature.id()))
+    return np.array(values), np.array(xs), np.array(ys), np.array(ids, dtype=object), geometries

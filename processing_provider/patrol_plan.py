@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from qgis.core import (
-    QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -32,7 +31,7 @@ from .feedback import EngineProgress
 from .i18n import tr
 from .layers import crs_id
 from .outputs import column_types, log_run, spatial_reference, staged_geopackage
-from .patrol_inputs import clock, district_polygons, line_features, points_of, shift_start
+from .patrol_inputs import clock, district_polygons, forecast_cells, line_features, points_of, shift_start
 
 ZONES_TABLE, ROUTES_TABLE, SCHEDULE_TABLE = "patrol_zones", "patrol_routes", "patrol_schedule"
 
@@ -193,7 +192,7 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
                 tr("FORECAST: {} is in degrees; use a forecast on a metric grid").format(layer.name())
             )
         field = self.parameterAsString(parameters, self.FIELD, context) or "expected"
-        expected, cx, cy, cell_ids, geometries = self._cells(layer, field)
+        expected, cx, cy, cell_ids, geometries = forecast_cells(layer, field)
         start = shift_start(self.parameterAsString(parameters, self.SHIFT_START, context))
         neighbours = None
         merge = self.parameterAsBool(parameters, self.MERGE, context)
@@ -317,24 +316,6 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
         for group, row in groups.iterrows():
             feedback.pushInfo(tr("group {}: exposure ratio {:.3f}").format(group, row["exposure_ratio"]))
         return float(groups["exposure_ratio"].max())
-
-    @staticmethod
-    def _cells(layer, field):
-        if layer.fields().indexOf(field) < 0:
-            raise BeatCastInputError(tr("FIELD: {} has no field {}").format(layer.name(), field))
-        values, xs, ys, ids, geometries = [], [], [], [], []
-        names = [f.name() for f in layer.fields()]
-        for feature in layer.getFeatures(QgsFeatureRequest().addOrderBy("fid")):
-            value = feature[field]
-            if value is None or str(value) == "NULL" or not np.isfinite(float(value)) or float(value) < 0:
-                raise BeatCastInputError(
-                    tr("FIELD: feature {} has no valid expected count ({})").format(feature.id(), value)
-                )
-            geometries.append(feature.geometry())
-            point = feature.geometry().centroid().asPoint()
-            values.append(float(value)), xs.append(point.x()), ys.append(point.y())
-            ids.append(str(feature["cell_id"]) if "cell_id" in names else str(feature.id()))
-        return np.array(values), np.array(xs), np.array(ys), np.array(ids, dtype=object), geometries
 
     def _districts(self, parameters, context, crs, zones, cx, cy, expected):
         source = self.parameterAsSource(parameters, self.DISTRICTS, context)

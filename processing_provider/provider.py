@@ -19,6 +19,8 @@ def algorithm_classes():
     from .cell_covariates import CellCovariatesAlgorithm
     from .demo_city import DemoCityAlgorithm
     from .emerging_hotspots import EmergingHotspotsAlgorithm
+    from .fairness_frontier import FairnessFrontierAlgorithm
+    from .feedback_simulation import FeedbackSimulationAlgorithm
     from .forecast_risk import ForecastRiskAlgorithm
     from .hotspot_gistar import HotspotGiStarAlgorithm
     from .import_incidents import ImportIncidentsAlgorithm
@@ -37,6 +39,8 @@ def algorithm_classes():
         BacktestAlgorithm,
         PatrolPlanAlgorithm,
         BiasAuditAlgorithm,
+        FairnessFrontierAlgorithm,
+        FeedbackSimulationAlgorithm,
         DemoCityAlgorithm,
     ]
 

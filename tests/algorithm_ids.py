@@ -8,6 +8,8 @@ EXPECTED_ALGORITHM_IDS = [
     "beatcast:cellcovariates",
     "beatcast:democity",
     "beatcast:emerginghotspots",
+    "beatcast:fairnessfrontier",
+    "beatcast:feedbacksimulation",
     "beatcast:forecastrisk",
     "beatcast:hotspotgistar",
     "beatcast:importincidents",

@@ -105,3 +105,55 @@ def test_audit_of_a_value_field_and_bad_input(demo_city_dir, forecast, tmp_path)
                 "OUTPUT": str(tmp_path / "bad.gpkg"),
             },
         )
+
+
+def test_fairness_frontier_trades_captured_risk_for_equity(demo_city_dir, forecast, tmp_path):
+    import processing
+
+    result = processing.run(
+        "beatcast:fairnessfrontier",
+        {
+            "FORECAST": forecast,
+            "FIELD": "expected",
+            "CANDIDATES": 150,
+            "MAX_ZONES": 20,
+            "AREAS": str(demo_city_dir / "census_areas.geojson"),
+            "GROUP_FIELDS": GROUPS,
+            "CAPS": "1.5, 1.25, 1.1, 1.0",
+            "OUTPUT": str(tmp_path / "frontier.gpkg"),
+            "CHART": str(tmp_path / "frontier.png"),
+        },
+    )
+    frame = gpkg.read_table(tmp_path / "frontier.gpkg", "fairness_frontier")
+    assert np.isnan(frame["cap"].iloc[0]) and frame["loss"].iloc[0] == pytest.approx(0.0)
+    assert result["WORST_RATIO_UNCONSTRAINED"] == pytest.approx(frame["worst_ratio"].iloc[0])
+    feasible = frame[frame["captured"].notna()]
+    capped = feasible[feasible["cap"].notna()]
+    assert (capped["worst_ratio"] <= capped["cap"] + 1e-6).all()  # every cap holds
+    assert (np.diff(feasible["captured"].to_numpy()) <= 1e-9).all()  # tighter caps never capture more
+    assert (frame["zones"][frame["captured"].notna()] == 20).all()
+    assert (tmp_path / "frontier.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_feedback_simulation_runs_away_without_the_correction(tmp_path):
+    import processing
+
+    result = processing.run(
+        "beatcast:feedbacksimulation",
+        {
+            "TRUE_RATES": "0.5, 0.4",
+            "DAYS": 2000,
+            "SEED": 4,
+            "OUTPUT": str(tmp_path / "loop.gpkg"),
+            "CHART": str(tmp_path / "loop.png"),
+        },
+    )
+    frame = gpkg.read_table(tmp_path / "loop.gpkg", "feedback_loop")
+    assert len(frame) == 2 * 2000 and set(frame["area"]) == {1, 2}
+    last = frame[frame["day"] == 2000].set_index("area")
+    assert last["true_share"].to_numpy() == pytest.approx([0.5 / 0.9, 0.4 / 0.9])
+    assert result["FINAL_ERROR_CORRECTED"] < 0.1
+    error = np.abs(last["allocation_uncorrected"] - last["true_share"]).sum()
+    assert result["FINAL_ERROR_UNCORRECTED"] == pytest.approx(error)
+    with pytest.raises(Exception, match="TRUE_RATES"):
+        processing.run("beatcast:feedbacksimulation", {"TRUE_RATES": "0.5", "OUTPUT": str(tmp_path / "x.gpkg")})
