@@ -205,10 +205,13 @@ def evaluate(label, grid, expected, polygons, pop, info):
 
 
 def main():
+    global N_CANDIDATES
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--city", default="both", choices=["demo", "stlouis", "both"])
     parser.add_argument("--stl-category", default="both", choices=["all", "burglary", "both"])
+    parser.add_argument("--candidates", type=int, default=N_CANDIDATES, help="top cells offered to the MILP")
     args = parser.parse_args()
+    N_CANDIDATES = args.candidates
     if args.city in ("stlouis", "both"):
         if not stl_data.DATA.is_dir():
             print("St. Louis: ../shared/data/stlouis_slmpd absent: St. Louis section skipped")
