@@ -8,6 +8,7 @@
 #                                      the daily and weekly cubes beside it (beatcast_demo.<name>.cube.npz)
 #   demo_output/forecast_*.tif         expected incidents next week and the 90 % interval bounds
 #   demo_output/backtest_pai.png       mean PAI of each model by area flagged over the last 8 weeks
+#   demo_output/bias_audit.html        who the patrol plan's visits reach, by census group, and proxy checks
 #   demo_output/logs/STEP.json|.log    each step's qgis_process --json answer and its messages
 # Prints each step's results, then a table of the steps with their timings; exits non-zero when a step fails.
 #
@@ -23,7 +24,7 @@ CITY=$OUT/city
 GPKG=$OUT/beatcast_demo.gpkg
 SEED=20240101
 STEPS=(democity importincidents buildgrid aggregateincidents cellcovariates timecovariates weeklycube hotspotgistar
-  emerginghotspots backtest forecastrisk patrolplan)
+  emerginghotspots backtest forecastrisk patrolplan biasaudit)
 # Model indices of beatcast:forecastrisk/backtest (core/forecasting.py MODELS): 0 ensemble, 1 boosted, 2 sepp,
 # 3 prospective, 4 kde, 5 naive_recent, 6 naive_seasonal, 7 naive_long_run.
 FEATURES=(--FEATURES=dist_pois_bar --FEATURES=count_pois_bar_300m --FEATURES=dist_pois_transit_stop
@@ -116,6 +117,17 @@ step_patrolplan() {
     --ROADS="$CITY/roads.geojson" --SPEED_FIELD=speed_kmh --SPLIT_CROSSINGS=true \
     --DISTRICTS="$CITY/districts.geojson" --DISTRICT_FIELD=district_id --MIN_PER_DISTRICT=2 \
     --ROUTE_TIME_LIMIT=10 --SEED=1 --OUTPUT="$GPKG"
+}
+
+step_biasaudit() {
+  local features=("${FEATURES[@]/--FEATURES=/--FEATURE_FIELDS=}")
+  run_alg biasaudit beatcast:biasaudit \
+    --CELLS="$GPKG|layername=patrol_zones" --EXPOSURE_FIELD=visits --EXPOSURE_KIND=1 \
+    --AREAS="$CITY/census_areas.geojson" \
+    --GROUP_FIELDS=pop_group_a --GROUP_FIELDS=pop_group_b --GROUP_FIELDS=pop_group_c \
+    --INCIDENTS="$GPKG|layername=incidents" \
+    --FEATURES="$GPKG|layername=cell_covariates" "${features[@]}" \
+    --REPORT="$OUT/bias_audit.html" --OUTPUT="$GPKG"
 }
 
 step_aggregateincidents() {
