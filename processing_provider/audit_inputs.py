@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pandas as pd
-from qgis.core import QgsCoordinateTransform, QgsSpatialIndex
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsSpatialIndex,
+)
 from scipy import sparse
 
 from ..core.errors import BeatCastInputError
+from . import compat
 from .i18n import tr
 
 
@@ -49,3 +55,30 @@ def overlap_matrix(cells, areas_geometries, feedback) -> sparse.csr_matrix:
         if feedback.isCanceled():
             break
     return sparse.csr_matrix((values, (rows, cols)), shape=(len(cells), len(areas_geometries)))
+
+
+def add_group_parameters(algorithm, optional: bool = False, prefix: str = "") -> None:
+    """AREAS (polygons with population by group) and GROUP_FIELDS (one population field per group)."""
+    algorithm.addParameter(
+        QgsProcessingParameterFeatureSource(
+            "AREAS", prefix + tr("Areas with population by group"), [compat.TYPE_VECTOR_POLYGON],
+            optional=optional,
+        )
+    )  # fmt: skip
+    algorithm.addParameter(
+        QgsProcessingParameterField(
+            "GROUP_FIELDS", prefix + tr("Population fields, one per group"), None, "AREAS",
+            QgsProcessingParameterField.Numeric, allowMultiple=True, optional=optional,
+        )
+    )  # fmt: skip
+
+
+def read_group_areas(algorithm, parameters, context, crs):
+    """(area geometries in ``crs``, population per group) from AREAS and GROUP_FIELDS; None without AREAS."""
+    source = algorithm.parameterAsSource(parameters, "AREAS", context)
+    if source is None:
+        return None
+    groups = algorithm.parameterAsFields(parameters, "GROUP_FIELDS", context)
+    if not groups:
+        raise BeatCastInputError(tr("GROUP_FIELDS: choose the population field of each group of AREAS"))
+    return read_areas(source, groups, crs, context)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import scipy.sparse as sp
 from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
@@ -113,14 +111,9 @@ class BacktestAlgorithm(BeatCastAlgorithm):
         horizon_name = forecasting.HORIZONS[self.parameterAsEnum(parameters, self.HORIZON, context)]
         horizon = forecasting.horizon_bins(horizon_name, cube.bins.unit, cube.bins.shift_starts)
         periods = self.parameterAsInt(parameters, self.PERIODS, context)
-        policy = forecast_inputs.policy_of(self, parameters, context)
-        covariates = forecast_inputs.read_covariates(self, parameters, context, grid, policy)
-        ctx = forecast_inputs.model_context(
-            cube, grid, covariates, horizon,
-            self.parameterAsBool(parameters, forecast_inputs.US_HOLIDAYS, context),
-            self.parameterAsInt(parameters, forecast_inputs.SEED, context),
-        )  # fmt: skip
-        counts = np.asarray(counts.toarray() if sp.issparse(counts) else counts, dtype=float)
+        policy, covariates, ctx, counts = forecast_inputs.model_inputs(
+            self, parameters, context, cube, grid, counts, horizon
+        )
         feedback.pushInfo(
             tr("{} over the last {} periods of {} bin(s): {}").format(
                 ", ".join(names), periods, horizon, "all categories" if category is None else category

@@ -28,7 +28,7 @@ from ..core import audit, gpkg, polyclip
 from ..core.errors import BeatCastInputError
 from ..core.geometry import points_in_polygons
 from . import compat, styling
-from .audit_inputs import overlap_matrix, read_areas
+from .audit_inputs import add_group_parameters, overlap_matrix, read_group_areas
 from .base import BeatCastAlgorithm
 from .i18n import tr
 from .layers import crs_id, geometry_polygons
@@ -134,17 +134,7 @@ class BiasAuditAlgorithm(BeatCastAlgorithm):
                 self.EXPOSURE_KIND, tr("Exposure"), [tr(k) for k in EXPOSURE_KINDS], defaultValue=0
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.AREAS, tr("Areas with population by group"), [compat.TYPE_VECTOR_POLYGON]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GROUP_FIELDS, tr("Population fields, one per group"), None, self.AREAS,
-                QgsProcessingParameterField.Numeric, allowMultiple=True,
-            )
-        )  # fmt: skip
+        add_group_parameters(self)
         for name, label in (
             (self.INCIDENTS, tr("Reported incidents")),
             (self.ENFORCEMENT, tr("Enforcement (arrests, stops)")),
@@ -214,14 +204,11 @@ class BiasAuditAlgorithm(BeatCastAlgorithm):
         return geometries, np.array(exposure), field, flagged_area
 
     def compute(self, parameters, context, feedback):
-        areas = self.parameterAsSource(parameters, self.AREAS, context)
         crs = self.parameterAsVectorLayer(parameters, self.CELLS, context).crs()
         if crs.isGeographic():
             raise BeatCastInputError(tr("CELLS: the layer is in degrees; use a metric grid"))
-        groups = self.parameterAsFields(parameters, self.GROUP_FIELDS, context)
-        if not groups:
-            raise BeatCastInputError(tr("GROUP_FIELDS: choose the population field of each group"))
-        area_geoms, population = read_areas(areas, groups, crs, context)
+        area_geoms, population = read_group_areas(self, parameters, context, crs)
+        groups = list(population.columns)
         cells, exposure, field, flagged_area = self._cells(parameters, context, crs)
         feedback.pushInfo(
             tr("{} cells, {} areas, groups: {}").format(len(cells), len(area_geoms), ", ".join(groups))

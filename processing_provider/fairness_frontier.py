@@ -9,13 +9,10 @@ import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
-    QgsProcessingParameterVectorLayer,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
@@ -24,11 +21,11 @@ from ..core.errors import BeatCastInputError
 from ..core.fairness import fairness_frontier
 from ..core.patrol_zones import candidate_zones
 from . import compat
-from .audit_inputs import overlap_matrix, read_areas
+from .audit_inputs import add_group_parameters, overlap_matrix, read_group_areas
 from .base import BeatCastAlgorithm
 from .i18n import tr
 from .outputs import column_types, log_run, staged_geopackage
-from .patrol_inputs import forecast_cells
+from .patrol_inputs import add_forecast_parameters, forecast_cells
 
 TABLE = "fairness_frontier"
 
@@ -78,15 +75,7 @@ class FairnessFrontierAlgorithm(BeatCastAlgorithm):
         )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.FORECAST, tr("Forecast cells"), [compat.TYPE_VECTOR_POLYGON]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(self.FIELD, tr("Expected incidents field"), "expected", self.FORECAST,
-                                        QgsProcessingParameterField.Numeric, optional=True)
-        )  # fmt: skip
+        add_forecast_parameters(self)
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.CANDIDATES, tr("Candidate cells"), compat.NUMBER_INTEGER, 200, minValue=1
@@ -97,17 +86,7 @@ class FairnessFrontierAlgorithm(BeatCastAlgorithm):
                 self.MAX_ZONES, tr("Zones to choose"), compat.NUMBER_INTEGER, 20, minValue=1
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.AREAS, tr("Areas with population by group"), [compat.TYPE_VECTOR_POLYGON]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GROUP_FIELDS, tr("Population fields, one per group"), None, self.AREAS,
-                QgsProcessingParameterField.Numeric, allowMultiple=True,
-            )
-        )  # fmt: skip
+        add_group_parameters(self)
         self.addParameter(
             QgsProcessingParameterString(self.CAPS, tr("Caps to try"), "2, 1.5, 1.25, 1.1, 1.0")
         )
@@ -141,11 +120,7 @@ class FairnessFrontierAlgorithm(BeatCastAlgorithm):
             raise BeatCastInputError(
                 tr("CAPS: give numbers separated by commas, e.g. 1.5, 1.25, 1.1")
             ) from None
-        groups = self.parameterAsFields(parameters, self.GROUP_FIELDS, context)
-        if not groups:
-            raise BeatCastInputError(tr("GROUP_FIELDS: choose the population field of each group"))
-        source = self.parameterAsSource(parameters, self.AREAS, context)
-        areas, population = read_areas(source, groups, layer.crs(), context)
+        areas, population = read_group_areas(self, parameters, context, layer.crs())
         zones = candidate_zones(expected, cx, cy, self.parameterAsInt(parameters, self.CANDIDATES, context))
         overlap = overlap_matrix(geometries, areas, feedback)
         feedback.setProgress(30)

@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
 )
+from scipy import sparse
 
 from ..core import cube_store, forecasting, grid_io
 from ..core import grid as grids
@@ -180,3 +181,16 @@ def model_context(
         calendar=calendar(cube, horizon, us_holidays),
         seed=int(seed),
     )
+
+
+def model_inputs(algorithm, parameters, context, cube, grid, counts, horizon: int):
+    """The policy, the covariates it allows, the models' context and the counts as a dense float matrix."""
+    policy = policy_of(algorithm, parameters, context)
+    covariates = read_covariates(algorithm, parameters, context, grid, policy)
+    ctx = model_context(
+        cube, grid, covariates, horizon,
+        algorithm.parameterAsBool(parameters, US_HOLIDAYS, context),
+        algorithm.parameterAsInt(parameters, SEED, context),
+    )  # fmt: skip
+    dense = np.asarray(counts.toarray() if sparse.issparse(counts) else counts, dtype=float)
+    return policy, covariates, ctx, dense

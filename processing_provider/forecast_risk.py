@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
@@ -165,14 +164,9 @@ class ForecastRiskAlgorithm(BeatCastAlgorithm):
         horizon_name = forecasting.HORIZONS[self.parameterAsEnum(parameters, self.HORIZON, context)]
         horizon = forecasting.horizon_bins(horizon_name, cube.bins.unit, cube.bins.shift_starts)
         origin = self._origin(parameters, context, cube)
-        policy = forecast_inputs.policy_of(self, parameters, context)
-        covariates = forecast_inputs.read_covariates(self, parameters, context, grid, policy)
-        ctx = forecast_inputs.model_context(
-            cube, grid, covariates, horizon,
-            self.parameterAsBool(parameters, forecast_inputs.US_HOLIDAYS, context),
-            self.parameterAsInt(parameters, forecast_inputs.SEED, context),
-        )  # fmt: skip
-        counts = np.asarray(counts.toarray() if sp.issparse(counts) else counts, dtype=float)
+        policy, covariates, ctx, counts = forecast_inputs.model_inputs(
+            self, parameters, context, cube, grid, counts, horizon
+        )
         feedback.pushInfo(
             tr("{}: {} cells x {} bins ({}), forecasting {} bin(s) from bin {}").format(
                 model, len(grid), cube.n_bins, cube.bins.unit, horizon, origin

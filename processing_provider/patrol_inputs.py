@@ -6,9 +6,16 @@ import re
 
 import numpy as np
 import pandas as pd
-from qgis.core import QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsProcessingParameterField,
+    QgsProcessingParameterVectorLayer,
+)
 
 from ..core.errors import BeatCastInputError
+from . import compat
 from .i18n import tr
 from .layers import geometry_polygons
 
@@ -112,3 +119,16 @@ def forecast_cells(layer, field: str):
         values.append(float(value)), xs.append(point.x()), ys.append(point.y())
         ids.append(str(feature["cell_id"]) if "cell_id" in names else str(feature.id()))
     return np.array(values), np.array(xs), np.array(ys), np.array(ids, dtype=object), geometries
+
+
+def add_forecast_parameters(algorithm) -> None:
+    """FORECAST (a forecast's cells) and FIELD (their expected incidents), as the patrol tools read them."""
+    algorithm.addParameter(
+        QgsProcessingParameterVectorLayer("FORECAST", tr("Forecast cells"), [compat.TYPE_VECTOR_POLYGON])
+    )
+    algorithm.addParameter(
+        QgsProcessingParameterField(
+            "FIELD", tr("Expected incidents field"), "expected", "FORECAST",
+            QgsProcessingParameterField.Numeric, optional=True,
+        )
+    )  # fmt: skip

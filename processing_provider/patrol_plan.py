@@ -14,7 +14,6 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
-    QgsProcessingParameterVectorLayer,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
@@ -24,14 +23,22 @@ from ..core.geometry import points_in_polygons
 from ..core.patrol_zones import candidate_zones
 from ..core.travel import RoadNetwork, straight_line_minutes
 from . import compat, styling
-from .audit_inputs import overlap_matrix, read_areas
+from .audit_inputs import add_group_parameters, overlap_matrix, read_group_areas
 from .base import BeatCastAlgorithm
 from .dissolve import dissolve
 from .feedback import EngineProgress
 from .i18n import tr
 from .layers import crs_id
 from .outputs import column_types, log_run, spatial_reference, staged_geopackage
-from .patrol_inputs import clock, district_polygons, forecast_cells, line_features, points_of, shift_start
+from .patrol_inputs import (
+    add_forecast_parameters,
+    clock,
+    district_polygons,
+    forecast_cells,
+    line_features,
+    points_of,
+    shift_start,
+)
 
 ZONES_TABLE, ROUTES_TABLE, SCHEDULE_TABLE = "patrol_zones", "patrol_routes", "patrol_schedule"
 
@@ -78,15 +85,7 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
         )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.FORECAST, tr("Forecast cells"), [compat.TYPE_VECTOR_POLYGON]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(self.FIELD, tr("Expected incidents field"), "expected", self.FORECAST,
-                                        QgsProcessingParameterField.Numeric, optional=True)
-        )  # fmt: skip
+        add_forecast_parameters(self)
         self._int(self.CANDIDATES, tr("Candidate cells (highest forecast)"), 60, 1)
         self.addParameter(
             QgsProcessingParameterBoolean(self.MERGE, tr("Merge touching candidate cells"), False)
@@ -141,18 +140,7 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
                 self.EXCLUDED, tr("Excluded areas"), [compat.TYPE_VECTOR_POLYGON], optional=True
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.AREAS, tr("Fairness: areas with population by group"), [compat.TYPE_VECTOR_POLYGON],
-                optional=True,
-            )
-        )  # fmt: skip
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GROUP_FIELDS, tr("Fairness: population fields, one per group"), None, self.AREAS,
-                QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True,
-            )
-        )  # fmt: skip
+        add_group_parameters(self, optional=True, prefix=tr("Fairness: "))
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.EXPOSURE_CAP, tr("Fairness: every group's exposure ratio at most (0: no cap)"),
@@ -285,13 +273,10 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
 
     def _fairness(self, parameters, context, crs, geometries, zones, feedback):
         """(overlap, population, cap rows) when AREAS are given, else None."""
-        source = self.parameterAsSource(parameters, self.AREAS, context)
-        if source is None:
+        found = read_group_areas(self, parameters, context, crs)
+        if found is None:
             return None
-        groups = self.parameterAsFields(parameters, self.GROUP_FIELDS, context)
-        if not groups:
-            raise BeatCastInputError(tr("GROUP_FIELDS: choose the population field of each group of AREAS"))
-        areas, population = read_areas(source, groups, crs, context)
+        areas, population = found
         overlap = overlap_matrix(geometries, areas, feedback)
         cap = self.parameterAsDouble(parameters, self.EXPOSURE_CAP, context)
         rows = (
