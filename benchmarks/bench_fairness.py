@@ -41,15 +41,13 @@ link_checkout()
 import stlouis as stl_data  # noqa: E402
 from scipy import sparse  # noqa: E402
 
-from beatcast.core import audit, cube  # noqa: E402
+from beatcast.core import audit  # noqa: E402
 from beatcast.core.covariates_overlay import overlap_matrix  # noqa: E402
 from beatcast.core.demo_city import generate_city  # noqa: E402
 from beatcast.core.errors import BeatCastInputError  # noqa: E402
 from beatcast.core.grid import GridSpec, build_grid, cell_index  # noqa: E402
 from beatcast.core.patrol import select_zones  # noqa: E402
 from beatcast.core.patrol_zones import candidate_zones  # noqa: E402
-from beatcast.core.spatial_models import KernelDensity  # noqa: E402
-from beatcast.core.timebins import BinSpec, make_bins  # noqa: E402
 
 N_CANDIDATES = 200
 KS = (20, 40, 60)
@@ -70,20 +68,7 @@ def shares(grid, polygons) -> sparse.csr_matrix:
 
 
 def stl_setup(category="all"):
-    x, y, when = stl_data.load_points(category)
-    grid = build_grid(GridSpec("square", 150.0, crs=stl_data.CRS), stl_data.boundary_utm())
-    bins = make_bins(
-        BinSpec("day", "America/Chicago", pd.Timestamp("2019-01-01"), pd.Timestamp("2020-01-01"))
-    )
-    daily = cube.aggregate(
-        cell_index(grid, x, y), when, when + np.timedelta64(1, "m"), None, None, len(grid), grid.cell_id,
-        bins,
-    )  # fmt: skip
-    counts = np.asarray(daily.dense()[0], dtype=float)
-    until = int(np.searchsorted(bins.local, np.datetime64("2019-12-01")))
-    model = KernelDensity(grid.centroid_x, grid.centroid_y, 200.0, 365)
-    model.fit(counts, until)
-    expected = model.predict(1).expected
+    grid, counts, until, expected = stl_data.kde_forecast_2019(category)
     features = stl_data.neighbourhoods()
     polygons = [stl_data.utm_polygons(f["geometry"]) for f in features]
     props = pd.DataFrame([f["properties"] for f in features])

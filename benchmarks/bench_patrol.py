@@ -38,13 +38,10 @@ link_checkout()
 import stlouis as stl_data  # noqa: E402
 from scipy.cluster.vq import kmeans2  # noqa: E402
 
-from beatcast.core import cube  # noqa: E402
 from beatcast.core.demo_city import generate_city  # noqa: E402
 from beatcast.core.grid import GridSpec, build_grid, cell_index  # noqa: E402
 from beatcast.core.patrol import plan_routes, select_zones  # noqa: E402
 from beatcast.core.patrol_zones import candidate_zones  # noqa: E402
-from beatcast.core.spatial_models import KernelDensity  # noqa: E402
-from beatcast.core.timebins import BinSpec, make_bins  # noqa: E402
 from beatcast.core.travel import RoadNetwork, straight_line_minutes  # noqa: E402
 
 WEEKS = 8
@@ -112,20 +109,7 @@ def run(label, zones, network, depots, unit_depot, shift, args, min_per_district
 
 def stl_candidates():
     """The 60 zones of the 2019-12-01 one-day KDE forecast, 6 k-means depots and their clusters."""
-    x, y, when = stl_data.load_points("all")
-    cells = build_grid(GridSpec("square", 150.0, crs=stl_data.CRS), stl_data.boundary_utm())
-    bins = make_bins(
-        BinSpec("day", "America/Chicago", pd.Timestamp("2019-01-01"), pd.Timestamp("2020-01-01"))
-    )
-    daily = cube.aggregate(
-        cell_index(cells, x, y), when, when + np.timedelta64(1, "m"), None, None, len(cells), cells.cell_id,
-        bins,
-    )  # fmt: skip
-    counts = np.asarray(daily.dense()[0], dtype=float)
-    until = int(np.searchsorted(bins.local, np.datetime64("2019-12-01")))
-    model = KernelDensity(cells.centroid_x, cells.centroid_y, 200.0, 365)
-    model.fit(counts, until)
-    expected = model.predict(1).expected
+    cells, counts, until, expected = stl_data.kde_forecast_2019("all")
     zones = candidate_zones(expected, cells.centroid_x, cells.centroid_y, N_ZONES)
     xy = zones[["x", "y"]].to_numpy()
     _, label = kmeans2(xy, STL_DEPOTS, seed=0, minit="++")

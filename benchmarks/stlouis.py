@@ -59,3 +59,33 @@ def neighbourhoods() -> list[dict]:
     """Neighbourhood features (2020 census fields) that have a geometry."""
     data = json.loads((DATA / "context" / "stl_neighborhoods.geojson").read_text())
     return [f for f in data["features"] if f["geometry"]]  # one placeholder record has no geometry
+
+
+def kde_forecast_2019(category: str = "all", day: str = "2019-12-01"):
+    """The 150 m grid and a one-day KDE forecast (200 m, last 365 days) for ``day`` from a daily cube of
+    2019: returns (cells, counts of 2019 (cells x days), index of ``day``, expected per cell)."""
+    from beatcast.core import cube
+    from beatcast.core.grid import GridSpec, build_grid, cell_index
+    from beatcast.core.spatial_models import KernelDensity
+    from beatcast.core.timebins import BinSpec, make_bins
+
+    x, y, when = load_points(category)
+    cells = build_grid(GridSpec("square", 150.0, crs=CRS), boundary_utm())
+    bins = make_bins(
+        BinSpec("day", "America/Chicago", pd.Timestamp("2019-01-01"), pd.Timestamp("2020-01-01"))
+    )
+    daily = cube.aggregate(
+        cell_index(cells, x, y),
+        when,
+        when + np.timedelta64(1, "m"),
+        None,
+        None,
+        len(cells),
+        cells.cell_id,
+        bins,
+    )
+    counts = np.asarray(daily.dense()[0], dtype=float)
+    until = int(np.searchsorted(bins.local, np.datetime64(day)))
+    model = KernelDensity(cells.centroid_x, cells.centroid_y, 200.0, 365)
+    model.fit(counts, until)
+    return cells, counts, until, model.predict(1).expected
