@@ -30,6 +30,7 @@ from ..core.geometry import points_in_polygons
 from . import compat, styling
 from .audit_inputs import add_group_parameters, overlap_matrix, read_group_areas
 from .base import BeatCastAlgorithm
+from .charts import new_chart, save_chart
 from .i18n import tr
 from .layers import crs_id, geometry_polygons
 from .outputs import column_types, log_run, spatial_reference, staged_geopackage
@@ -42,20 +43,14 @@ EXPOSURE_KINDS = (
 
 
 def _chart_png(groups: pd.DataFrame, cap: float) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6.5, 3.2), dpi=110)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot(1, 1, 1)
+    figure, axes = new_chart(6.5, 3.2)
     colours = ["#b2182b" if r > cap else "#2166ac" for r in groups["exposure_ratio"]]
     axes.barh([str(g) for g in groups.index], groups["exposure_ratio"], color=colours)
     axes.axvline(1.0, color="grey", linewidth=0.8)
     axes.axvline(cap, color="#b2182b", linewidth=0.8, linestyle="--")
     axes.set_xlabel("Exposure ratio (share of exposure / share of population)")
-    figure.tight_layout()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    save_chart(figure, buffer)
     return buffer.getvalue()
 
 

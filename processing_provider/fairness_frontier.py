@@ -23,6 +23,7 @@ from ..core.patrol_zones import candidate_zones
 from . import compat
 from .audit_inputs import add_group_parameters, overlap_matrix, read_group_areas
 from .base import BeatCastAlgorithm
+from .charts import new_chart, save_chart
 from .i18n import tr
 from .outputs import column_types, log_run, staged_geopackage
 from .patrol_inputs import add_forecast_parameters, forecast_cells
@@ -35,12 +36,7 @@ def cap_label(cap) -> str:
 
 
 def frontier_chart(frame, path: str) -> None:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6.5, 4.0), dpi=110)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot(1, 1, 1)
+    figure, axes = new_chart(6.5, 4.0)
     ok = frame["captured"].notna()
     axes.plot(frame.loc[ok, "worst_ratio"], frame.loc[ok, "captured"], marker="o", color="#2166ac")
     for _, row in frame[ok].iterrows():
@@ -52,8 +48,7 @@ def frontier_chart(frame, path: str) -> None:
     axes.set_ylabel(tr("Expected incidents in the chosen zones"))
     axes.set_title(tr("The price of equity"))
     axes.grid(True, alpha=0.3)
-    figure.tight_layout()
-    figure.savefig(path)
+    save_chart(figure, path)
 
 
 class FairnessFrontierAlgorithm(BeatCastAlgorithm):

@@ -24,6 +24,7 @@ from ..core.errors import BeatCastInputError
 from ..core.feedback_loop import simulate_feedback
 from . import compat
 from .base import BeatCastAlgorithm
+from .charts import new_chart, save_chart
 from .i18n import tr
 from .outputs import column_types, log_run, staged_geopackage
 
@@ -45,12 +46,7 @@ def parse_rates(text: str) -> np.ndarray:
 
 
 def trajectory_chart(runs: dict, true_share: np.ndarray, path: str) -> None:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(7.5, 4.0), dpi=110)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot(1, 1, 1)
+    figure, axes = new_chart(7.5, 4.0)
     days = None
     for (label, result), style in zip(runs.items(), ("-", "--"), strict=False):
         days = np.arange(1, result.allocation.shape[0] + 1)
@@ -62,8 +58,7 @@ def trajectory_chart(runs: dict, true_share: np.ndarray, path: str) -> None:
     axes.set_xlabel("Day")
     axes.set_ylabel("Share of patrols so far (dotted: share of true crime)")
     axes.legend(fontsize=7)
-    figure.tight_layout()
-    figure.savefig(path)
+    save_chart(figure, path)
 
 
 class FeedbackSimulationAlgorithm(BeatCastAlgorithm):
