@@ -201,3 +201,29 @@ def demo_cube(beatcast_provider, demo_city_dir, tmp_path_factory):
         },
     )
     return store
+
+
+@pytest.fixture(scope="session")
+def demo_forecast(demo_cube, tmp_path_factory):
+    """A KDE forecast of the week after the demo cube, hotspot zones on 10 % of the area: the forecast cells
+    layer (for the patrol and audit tests)."""
+    import processing
+
+    from beatcast.core.forecasting import MODELS
+
+    out = tmp_path_factory.mktemp("demo_forecast")
+    processing.run(
+        "beatcast:forecastrisk",
+        {
+            "CUBE": str(demo_cube),
+            "CUBE_NAME": "weekly",
+            "GRID": f"{demo_cube}|layername=grid",
+            "MODEL": MODELS.index("kde"),
+            "HOTSPOT_AREA": 10,
+            "OUTPUT": str(out / "forecast.gpkg"),
+            "EXPECTED_RASTER": str(out / "e.tif"),
+            "LOWER_RASTER": str(out / "l.tif"),
+            "UPPER_RASTER": str(out / "u.tif"),
+        },
+    )
+    return f"{out / 'forecast.gpkg'}|layername=forecast_cells"

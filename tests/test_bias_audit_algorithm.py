@@ -10,37 +10,13 @@ from beatcast.core import gpkg
 GROUPS = ["pop_group_a", "pop_group_b", "pop_group_c"]
 
 
-@pytest.fixture(scope="module")
-def forecast(demo_cube, tmp_path_factory):
-    import processing
-
-    from beatcast.core.forecasting import MODELS
-
-    out = tmp_path_factory.mktemp("audit_forecast")
-    processing.run(
-        "beatcast:forecastrisk",
-        {
-            "CUBE": str(demo_cube),
-            "CUBE_NAME": "weekly",
-            "GRID": f"{demo_cube}|layername=grid",
-            "MODEL": MODELS.index("kde"),
-            "HOTSPOT_AREA": 10,
-            "OUTPUT": str(out / "forecast.gpkg"),
-            "EXPECTED_RASTER": str(out / "e.tif"),
-            "LOWER_RASTER": str(out / "l.tif"),
-            "UPPER_RASTER": str(out / "u.tif"),
-        },
-    )
-    return f"{out / 'forecast.gpkg'}|layername=forecast_cells"
-
-
-def test_audit_of_hotspot_area_against_census_groups(demo_city_dir, demo_cube, forecast, tmp_path):
+def test_audit_of_hotspot_area_against_census_groups(demo_city_dir, demo_cube, demo_forecast, tmp_path):
     import processing
 
     result = processing.run(
         "beatcast:biasaudit",
         {
-            "CELLS": forecast,
+            "CELLS": demo_forecast,
             "EXPOSURE_FIELD": "hotspot_zone",
             "EXPOSURE_KIND": 0,
             "AREAS": str(demo_city_dir / "census_areas.geojson"),
@@ -62,7 +38,7 @@ def test_audit_of_hotspot_area_against_census_groups(demo_city_dir, demo_cube, f
     per_capita = groups["per_capita"]
     assert result["DISPARATE_IMPACT"] == pytest.approx(per_capita.min() / per_capita.max())
     # The flagged area is 10 % of the city; the areas' exposures add up to it (cells wholly inside areas).
-    cells = gpkg.read_table(forecast.split("|")[0], "forecast_cells")
+    cells = gpkg.read_table(demo_forecast.split("|")[0], "forecast_cells")
     grid = gpkg.read_table(demo_cube, "grid", columns=["area_m2"])
     flagged = grid["area_m2"][cells["hotspot_zone"].to_numpy() > 0].sum()
     assert areas["exposure"].sum() == pytest.approx(flagged, rel=1e-3)
@@ -75,14 +51,14 @@ def test_audit_of_hotspot_area_against_census_groups(demo_city_dir, demo_cube, f
     assert "data:image/png;base64," in report and "pop_group_b" in report
 
 
-def test_audit_of_a_value_field_and_bad_input(demo_city_dir, forecast, tmp_path):
+def test_audit_of_a_value_field_and_bad_input(demo_city_dir, demo_forecast, tmp_path):
     import processing
     from qgis.core import QgsProcessingException
 
     result = processing.run(
         "beatcast:biasaudit",
         {
-            "CELLS": forecast,
+            "CELLS": demo_forecast,
             "EXPOSURE_FIELD": "expected",
             "EXPOSURE_KIND": 1,
             "AREAS": str(demo_city_dir / "census_areas.geojson"),
@@ -91,14 +67,14 @@ def test_audit_of_a_value_field_and_bad_input(demo_city_dir, forecast, tmp_path)
         },
     )
     areas = gpkg.read_table(tmp_path / "audit.gpkg", "bias_audit_areas")
-    cells = gpkg.read_table(forecast.split("|")[0], "forecast_cells")
+    cells = gpkg.read_table(demo_forecast.split("|")[0], "forecast_cells")
     assert areas["exposure"].sum() == pytest.approx(cells["expected"].sum(), rel=1e-3)
     assert 0 < result["GINI"] < 1
     with pytest.raises(QgsProcessingException, match="EXPOSURE_FIELD"):
         processing.run(
             "beatcast:biasaudit",
             {
-                "CELLS": forecast,
+                "CELLS": demo_forecast,
                 "EXPOSURE_FIELD": "no_such_field",
                 "AREAS": str(demo_city_dir / "census_areas.geojson"),
                 "GROUP_FIELDS": GROUPS,
@@ -107,13 +83,13 @@ def test_audit_of_a_value_field_and_bad_input(demo_city_dir, forecast, tmp_path)
         )
 
 
-def test_fairness_frontier_trades_captured_risk_for_equity(demo_city_dir, forecast, tmp_path):
+def test_fairness_frontier_trades_captured_risk_for_equity(demo_city_dir, demo_forecast, tmp_path):
     import processing
 
     result = processing.run(
         "beatcast:fairnessfrontier",
         {
-            "FORECAST": forecast,
+            "FORECAST": demo_forecast,
             "FIELD": "expected",
             "CANDIDATES": 150,
             "MAX_ZONES": 20,
@@ -156,4 +132,6 @@ def test_feedback_simulation_runs_away_without_the_correction(tmp_path):
     error = np.abs(last["allocation_uncorrected"] - last["true_share"]).sum()
     assert result["FINAL_ERROR_UNCORRECTED"] == pytest.approx(error)
     with pytest.raises(Exception, match="TRUE_RATES"):
-        processing.run("beatcast:feedbacksimulation", {"TRUE_RATES": "0.5", "OUTPUT": str(tmp_path / "x.gpkg")})
+        processing.run(
+            "beatcast:feedbacksimulation", {"TRUE_RATES": "0.5", "OUTPUT": str(tmp_path / "x.gpkg")}
+        )

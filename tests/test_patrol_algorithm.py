@@ -11,29 +11,6 @@ from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
 from beatcast.core import gpkg
 
 
-@pytest.fixture(scope="module")
-def forecast_cells(demo_cube, tmp_path_factory):
-    import processing
-
-    from beatcast.core.forecasting import MODELS
-
-    out = tmp_path_factory.mktemp("patrol_forecast")
-    processing.run(
-        "beatcast:forecastrisk",
-        {
-            "CUBE": str(demo_cube),
-            "CUBE_NAME": "weekly",
-            "GRID": f"{demo_cube}|layername=grid",
-            "MODEL": MODELS.index("kde"),
-            "OUTPUT": str(out / "forecast.gpkg"),
-            "EXPECTED_RASTER": str(out / "e.tif"),
-            "LOWER_RASTER": str(out / "l.tif"),
-            "UPPER_RASTER": str(out / "u.tif"),
-        },
-    )
-    return f"{out / 'forecast.gpkg'}|layername=forecast_cells"
-
-
 def _params(city, forecast, tmp_path, **extra):
     return {
         "FORECAST": forecast,
@@ -61,10 +38,10 @@ def _minutes(clock_text, start=22 * 60):
     return (hours * 60 + minutes - start) % (24 * 60)
 
 
-def test_plan_respects_the_shift_dwell_districts_and_bound(demo_city_dir, forecast_cells, tmp_path):
+def test_plan_respects_the_shift_dwell_districts_and_bound(demo_city_dir, demo_forecast, tmp_path):
     import processing
 
-    result = processing.run("beatcast:patrolplan", _params(demo_city_dir, forecast_cells, tmp_path))
+    result = processing.run("beatcast:patrolplan", _params(demo_city_dir, demo_forecast, tmp_path))
     out = tmp_path / "plan.gpkg"
     zones = gpkg.read_table(out, "patrol_zones")
     schedule = gpkg.read_table(out, "patrol_schedule")
@@ -88,19 +65,19 @@ def test_plan_respects_the_shift_dwell_districts_and_bound(demo_city_dir, foreca
     assert result["CAPTURED_EXPECTED"] == pytest.approx(visited["expected"].sum())
     assert result["CAPTURED_EXPECTED"] <= result["UPPER_BOUND"] + 1e-9
     assert result["DWELL_TOTAL_MINUTES"] == pytest.approx(15.0 * len(schedule))
-    forecast = gpkg.read_table(forecast_cells.split("|")[0], "forecast_cells")
+    forecast = gpkg.read_table(demo_forecast.split("|")[0], "forecast_cells")
     assert result["CAPTURED_SHARE"] == pytest.approx(result["CAPTURED_EXPECTED"] / forecast["expected"].sum())
     assert zones["rank"].tolist() == list(range(1, len(zones) + 1))
     assert zones["expected"].is_monotonic_decreasing
 
 
-def test_excluded_areas_and_straight_line_travel(demo_city_dir, forecast_cells, tmp_path):
+def test_excluded_areas_and_straight_line_travel(demo_city_dir, demo_forecast, tmp_path):
     import processing
 
-    forecast = gpkg.read_table(forecast_cells.split("|")[0], "forecast_cells")
-    grid = gpkg.read_table(forecast_cells.split("|")[0], "forecast_cells", columns=["cell_id"])
+    forecast = gpkg.read_table(demo_forecast.split("|")[0], "forecast_cells")
+    grid = gpkg.read_table(demo_forecast.split("|")[0], "forecast_cells", columns=["cell_id"])
     assert len(grid) == len(forecast)
-    layer = QgsVectorLayer(forecast_cells, "cells", "ogr")
+    layer = QgsVectorLayer(demo_forecast, "cells", "ogr")
     top = next(f for f in layer.getFeatures() if f["rank"] == 1)
     box = top.geometry().boundingBox().buffered(10)
     excluded = tmp_path / "excluded.geojson"
@@ -109,7 +86,7 @@ def test_excluded_areas_and_straight_line_travel(demo_city_dir, forecast_cells, 
     crs = {"type": "name", "properties": {"name": "EPSG:32616"}}
     feature = {"type": "Feature", "properties": {}, "geometry": polygon}
     excluded.write_text(json.dumps({"type": "FeatureCollection", "crs": crs, "features": [feature]}))
-    params = _params(demo_city_dir, forecast_cells, tmp_path, EXCLUDED=str(excluded), MIN_PER_DISTRICT=0)
+    params = _params(demo_city_dir, demo_forecast, tmp_path, EXCLUDED=str(excluded), MIN_PER_DISTRICT=0)
     params.pop("ROADS")
     params.pop("SPEED_FIELD")
     result = processing.run("beatcast:patrolplan", params)
@@ -119,27 +96,27 @@ def test_excluded_areas_and_straight_line_travel(demo_city_dir, forecast_cells, 
     assert not any(z.geometry().contains(centre) for z in zones.getFeatures())
 
 
-def test_infeasible_district_minimum_is_named(demo_city_dir, forecast_cells, tmp_path):
+def test_infeasible_district_minimum_is_named(demo_city_dir, demo_forecast, tmp_path):
     import processing
 
     with pytest.raises(QgsProcessingException, match="min_per_district"):
         processing.run(
-            "beatcast:patrolplan", _params(demo_city_dir, forecast_cells, tmp_path, MIN_PER_DISTRICT=12)
+            "beatcast:patrolplan", _params(demo_city_dir, demo_forecast, tmp_path, MIN_PER_DISTRICT=12)
         )
     assert not (tmp_path / "plan.gpkg").exists()
 
 
-def test_plan_loads_styled(demo_city_dir, forecast_cells, tmp_path):
+def test_plan_loads_styled(demo_city_dir, demo_forecast, tmp_path):
     import processing
 
     project = QgsProject.instance()
-    processing.runAndLoadResults("beatcast:patrolplan", _params(demo_city_dir, forecast_cells, tmp_path))
+    processing.runAndLoadResults("beatcast:patrolplan", _params(demo_city_dir, demo_forecast, tmp_path))
     names = {lyr.source().split("layername=")[-1]: lyr for lyr in project.mapLayers().values()}
     assert names["patrol_zones"].labelsEnabled() and names["patrol_routes"].labelsEnabled()
     project.clear()
 
 
-def test_fairness_cap_holds_and_costs_captured_risk(demo_city_dir, forecast_cells, tmp_path):
+def test_fairness_cap_holds_and_costs_captured_risk(demo_city_dir, demo_forecast, tmp_path):
     import processing
 
     fairness = {
@@ -148,12 +125,12 @@ def test_fairness_cap_holds_and_costs_captured_risk(demo_city_dir, forecast_cell
         "MIN_PER_DISTRICT": 0,
         "MAX_ZONES": 12,  # fewer zones than the units can visit: the selection, not the routing, decides
     }
-    free = processing.run("beatcast:patrolplan", _params(demo_city_dir, forecast_cells, tmp_path, **fairness))
+    free = processing.run("beatcast:patrolplan", _params(demo_city_dir, demo_forecast, tmp_path, **fairness))
     assert free["WORST_EXPOSURE_RATIO"] > 1.1  # the riskiest zones sit where one group lives
     cap = round(1.0 + (free["WORST_EXPOSURE_RATIO"] - 1.0) / 2, 3)
     capped = processing.run(
         "beatcast:patrolplan",
-        _params(demo_city_dir, forecast_cells, tmp_path / "capped", EXPOSURE_CAP=cap, **fairness),
+        _params(demo_city_dir, demo_forecast, tmp_path / "capped", EXPOSURE_CAP=cap, **fairness),
     )
     assert capped["N_ZONES"] == 12  # every chosen zone is visited once, so the plan's exposure is the MILP's
     assert capped["WORST_EXPOSURE_RATIO"] <= cap + 1e-9
