@@ -334,6 +334,12 @@ def table_names(path: str | Path) -> list[str]:
         return [r[0] for r in con.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
 
 
+def table_columns(path: str | Path, table: str) -> list[str]:
+    """The column names of ``table`` (empty when there is no such table)."""
+    with closing(sqlite3.connect(str(path))) as con:
+        return [r[1] for r in con.execute(f'PRAGMA table_info("{table}")').fetchall()]
+
+
 def read_table(path: str | Path, table: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
     """Read a table. Point geometries (GeoPackage binary) become ``x``/``y`` float columns; other
     geometries are left out (read them with ``grid_io`` or GDAL)."""
@@ -349,7 +355,11 @@ def read_table(path: str | Path, table: str, columns: Iterable[str] | None = Non
             " WHERE lower(table_name)=lower(?)",
             (table,),
         ).fetchone()
-        wanted = list(columns) if columns is not None else [r[1] for r in info]
+        present = [r[1] for r in info]
+        wanted = list(columns) if columns is not None else present
+        missing = [c for c in wanted if c not in present]
+        if missing:  # SQLite would read a double-quoted unknown name as a string literal
+            raise KeyError(f"{path}: table {table!r} has no column {', '.join(map(repr, missing))}")
         select = ", ".join(f'"{c}"' for c in wanted)
         frame = pd.read_sql_query(f'SELECT {select} FROM "{table}"', con)
     if geom_col and geom_col[0] in frame.columns:

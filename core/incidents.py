@@ -437,3 +437,21 @@ def _assert_invariant(table: pd.DataFrame) -> None:
         fate = int(t.loc[t["outcome"] != "read", "rows"].sum())
         if read != fate:
             raise AssertionError(f"accounting broken for {name}: {read} rows read, {fate} accounted for")
+
+
+# How Aggregate incidents may select incidents by how they came to police notice (``origin``).
+ORIGIN_CHOICES = ("all", "reported", "reported_or_unknown", "discovered")
+
+
+def origin_mask(origin, choice: str) -> np.ndarray:
+    """Which incidents a cube counts: all; only reported ones (calls, reports); reported or of unknown
+    origin (leaving out officer-initiated incidents, which follow where patrols went: the feedback loop
+    of core.feedback_loop); or only discovered ones."""
+    if choice not in ORIGIN_CHOICES:
+        raise BeatCastInputError(f"origin choice {choice!r}: expected one of {', '.join(ORIGIN_CHOICES)}")
+    values = pd.Series(origin, dtype=object).fillna("").astype(str).str.strip().str.lower().to_numpy()
+    if choice == "all":
+        return np.ones(values.size, dtype=bool)
+    if choice == "reported_or_unknown":
+        return values != "discovered"
+    return values == choice

@@ -25,6 +25,7 @@ from ..core import cube as cubes
 from ..core import cube_store, gpkg
 from ..core import grid as grids
 from ..core.errors import BeatCastInputError
+from ..core.incidents import ORIGIN_CHOICES, origin_mask
 from ..core.progress import Cancelled
 from ..core.timebins import BinSpec, infer_span, make_bins
 from . import compat, styling
@@ -35,6 +36,13 @@ from .layers import QgisCrsOps, gpkg_table_of, read_incidents
 from .outputs import log_run, staged_geopackage
 
 UNITS = ["hour", "shift", "day", "week", "month"]
+# Labels of ORIGIN (core.incidents.ORIGIN_CHOICES order), marked for translation.
+ORIGIN_LABELS = [
+    QT_TRANSLATE_NOOP("@default", "All incidents"),
+    QT_TRANSLATE_NOOP("@default", "Reported only (calls and reports)"),
+    QT_TRANSLATE_NOOP("@default", "Reported or unknown (leave out officer-initiated)"),
+    QT_TRANSLATE_NOOP("@default", "Discovered only (officer-initiated)"),
+]
 CELLS_TABLE = "cell_counts"
 
 
@@ -70,6 +78,8 @@ class AggregateIncidentsAlgorithm(BeatCastAlgorithm):
     UNIT = "UNIT"
     SHIFT_STARTS = "SHIFT_STARTS"
     BY_CATEGORY = "BY_CATEGORY"
+    ORIGIN = "ORIGIN"
+    EXCLUDED_ORIGIN = "EXCLUDED_BY_ORIGIN"
     AORISTIC = "AORISTIC"
     TIMEZONE = "TIMEZONE"
     START_DATE = "START_DATE"
@@ -96,6 +106,11 @@ class AggregateIncidentsAlgorithm(BeatCastAlgorithm):
             "<i>&lt;output&gt;.&lt;name&gt;.cube.npz</i> beside the output GeoPackage and listed in its "
             "<i>beatcast_cubes</i> table (format: docs/cube.md). The output layer is the grid with each "
             "cell's total (and per-category totals).</p>"
+            "<p><b>ORIGIN</b> counts only reported incidents (calls, reports), reported or unknown ones, or "
+            "only discovered (officer-initiated) ones, from the import's origin field. Officer-initiated "
+            "incidents are found where patrols went, so a model trained on them learns the patrol plan "
+            "back (the runaway feedback loop: see Feedback loop simulation). Incidents left out are "
+            "counted in EXCLUDED_BY_ORIGIN and the run log.</p>"
         )
 
     def initAlgorithm(self, config=None):
@@ -116,6 +131,15 @@ class AggregateIncidentsAlgorithm(BeatCastAlgorithm):
         self.addParameter(
             QgsProcessingParameterBoolean(self.BY_CATEGORY, tr("One cube layer per category"), False)
         )
+        origin = QgsProcessingParameterEnum(
+            self.ORIGIN, tr("Incidents to count, by how they came to notice"), [tr(c) for c in ORIGIN_LABELS],
+            defaultValue=0,
+        )  # fmt: skip
+        origin.setHelp(
+            tr("The import's origin field: reported (calls, reports) or discovered (officer-initiated). "
+               "Leaving discovered incidents out keeps a model from learning where patrols went.")
+        )  # fmt: skip
+        self.addParameter(origin)
         advanced = [
             QgsProcessingParameterBoolean(self.AORISTIC, tr("Spread imprecise times (aoristic)"), True),
             QgsProcessingParameterString(
@@ -147,6 +171,7 @@ class AggregateIncidentsAlgorithm(BeatCastAlgorithm):
             (self.TOTAL, tr("Incidents counted")),
             (self.OUTSIDE_CELLS, tr("Incidents outside every cell")),
             (self.OUTSIDE_PERIOD, tr("Incidents outside the period or without a time")),
+            (self.EXCLUDED_ORIGIN, tr("Incidents left out by ORIGIN")),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, label))
 
@@ -160,6 +185,22 @@ class AggregateIncidentsAlgorithm(BeatCastAlgorithm):
         if feedback.isCanceled():
             raise Cancelled()
         feedback.setProgress(20)
+        choice = ORIGIN_CHOICES[self.parameterAsEnum(parameters, self.ORIGIN, context)]
+        if choice != "all" and "origin" not in incidents:
+            raise BeatCastInputError(
+                tr("ORIGIN: {} has no origin field (reported/discovered); count all incidents").format(
+                    layer.name()
+                )
+            )
+        keep = origin_mask(incidents.get("origin", pd.Series([""] * len(incidents))), choice)
+        excluded = int((~keep).sum())
+        if excluded:
+            feedback.pushInfo(
+                tr("{} of {} incidents left out by ORIGIN ({}); counted apart").format(
+                    excluded, len(incidents), choice
+                )
+            )
+            incidents = incidents[keep].reset_index(drop=True)
         cell = grids.cell_index(grid, incidents["x"].to_numpy(), incidents["y"].to_numpy())
         if len(incidents) and (cell < 0).all():
             raise BeatCastInputError(
@@ -210,7 +251,8 @@ class AggregateIncidentsAlgorithm(BeatCastAlgorithm):
                 tmp, "beatcast:aggregateincidents", parameters,
                 inputs={"incidents": layer.source().split("|")[0], "grid": grid_path},
                 counts={
-                    "total": cube.total(), "outside_cells": outside_cells, "outside_period": outside_time
+                    "total": cube.total(), "outside_cells": outside_cells, "outside_period": outside_time,
+                    "excluded_by_origin": excluded, "origin": choice,
                 },
                 outputs={"cube": str(npz), "cells": destination},
             )  # fmt: skip
@@ -229,6 +271,7 @@ class AggregateIncidentsAlgorithm(BeatCastAlgorithm):
             self.TOTAL: round(float(cube.total()), 3),
             self.OUTSIDE_CELLS: outside_cells,
             self.OUTSIDE_PERIOD: outside_time,
+            self.EXCLUDED_ORIGIN: excluded,
         }
 
     def _bins(self, parameters, context, incidents):

@@ -141,8 +141,7 @@ class BacktestAlgorithm(BeatCastAlgorithm):
                 pai_by_coverage_chart(summary, DEFAULT_COVERAGES, chart, title)
             log_run(
                 tmp, "beatcast:backtest", parameters, skip=("OUTPUT", self.CHART),
-                counts={"models": names, "periods": periods, "best": str(best["model"]),
-                        "policy_sha256": policy.sha256},
+                counts={"models": names, "periods": periods, "best": str(best["model"])}, policy=policy,
             )  # fmt: skip
         for _, row in summary.iterrows():
             feedback.pushInfo(

@@ -18,7 +18,6 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
 )
@@ -34,6 +33,7 @@ from .charts import new_chart, save_chart
 from .i18n import tr
 from .layers import crs_id, geometry_polygons
 from .outputs import column_types, log_run, spatial_reference, staged_geopackage
+from .policy_inputs import add_policy_number, add_policy_parameter, policy_number, read_policy
 
 AREAS_TABLE, GROUPS_TABLE, PROXY_TABLE = "bias_audit_areas", "bias_audit_groups", "bias_audit_proxies"
 EXPOSURE_KINDS = (
@@ -89,7 +89,7 @@ class BiasAuditAlgorithm(BeatCastAlgorithm):
         "EXPOSURE_RATIO_MAX",
         "DISPARATE_IMPACT_MIN",
         "PROXY_CORRELATION_MAX",
-        "PROXY_MI_MAX",
+        "PROXY_INFORMATION_MAX",
     )
     REPORT = "REPORT"
     WORST, DI, GINI, N_FLAGS = "WORST_EXPOSURE_RATIO", "DISPARATE_IMPACT", "GINI", "N_FLAGS"
@@ -105,9 +105,14 @@ class BiasAuditAlgorithm(BeatCastAlgorithm):
             "stops), exposure per resident. Per group: exposure ratio (share of exposure / share of "
             "population), disparate impact (lowest / highest exposure per resident; the four-fifths rule "
             "flags below 0.8) and the Gini of exposure per resident across areas. Flags above the "
-            "thresholds. The proxy check correlates every model feature (FEATURES layer, e.g. the cell "
-            "covariates) with each group's share of a cell's residents (Spearman and mutual information) "
-            "and flags likely proxies.</p>"
+            "thresholds. The proxy check compares every model feature (FEATURES layer, e.g. the cell "
+            "covariates) with each group's share of the residents, area by area (a feature's area value is "
+            "the mean over the area's cells: group counts are only known per area): Spearman correlation "
+            "and mutual information read as an informational correlation, each flagged when above its "
+            "threshold and significant in a permutation test (199 shuffles, p &lt; 0.05).</p>"
+            "<p><b>Policy</b>: the thresholds left empty come from the policy file (POLICY; empty: "
+            "BeatCast's defaults: 1.25, 0.8, 0.5, 0.5). A threshold looser than the policy's is refused, "
+            "naming the rule; the run log keeps the policy file, its SHA-256 and its rules.</p>"
             "<p>Outputs: the areas layer, the groups and proxies tables, an HTML report with the tables "
             "and a chart, and the worst exposure ratio, disparate impact, Gini and number of flags.</p>"
         )
@@ -151,15 +156,14 @@ class BiasAuditAlgorithm(BeatCastAlgorithm):
                 QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True,
             )
         )  # fmt: skip
-        for name, label, default in (
-            (self.RATIO_MAX, tr("Flag exposure ratios above"), audit.EXPOSURE_RATIO_MAX),
-            (self.DI_MIN, tr("Flag disparate impact below"), audit.DISPARATE_IMPACT_MIN),
-            (self.CORR_MAX, tr("Flag proxies with |Spearman| above"), audit.PROXY_CORRELATION_MAX),
-            (self.MI_MAX, tr("Flag proxies with mutual information (nats) above"), audit.PROXY_MI_MAX),
+        for name, label in (
+            (self.RATIO_MAX, tr("Flag exposure ratios above (empty: the policy's)")),
+            (self.DI_MIN, tr("Flag disparate impact below (empty: the policy's)")),
+            (self.CORR_MAX, tr("Flag proxies with |Spearman| above (empty: the policy's)")),
+            (self.MI_MAX, tr("Flag proxies with informational correlation above (empty: the policy's)")),
         ):
-            self.addParameter(
-                QgsProcessingParameterNumber(name, label, compat.NUMBER_DOUBLE, default, minValue=0.0)
-            )
+            add_policy_number(self, name, label)
+        add_policy_parameter(self)
         self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, tr("Bias audit"), QgsProcessing.TypeVectorPolygon
@@ -212,12 +216,12 @@ class BiasAuditAlgorithm(BeatCastAlgorithm):
         feedback.setProgress(50)
         counts = {name: self._points_per_area(parameters, context, name, crs, area_geoms)
                   for name in (self.INCIDENTS, self.ENFORCEMENT)}  # fmt: skip
-        thresholds = {
-            "exposure_ratio_max": self.parameterAsDouble(parameters, self.RATIO_MAX, context),
-            "disparate_impact_min": self.parameterAsDouble(parameters, self.DI_MIN, context),
-            "proxy_correlation_max": self.parameterAsDouble(parameters, self.CORR_MAX, context),
-            "proxy_mi_max": self.parameterAsDouble(parameters, self.MI_MAX, context),
-        }
+        names = {"exposure_ratio_max": self.RATIO_MAX, "disparate_impact_min": self.DI_MIN,
+                 "proxy_correlation_max": self.CORR_MAX, "proxy_information_max": self.MI_MAX}  # fmt: skip
+        policy = read_policy(self, parameters, context)
+        thresholds = policy.audit_thresholds(
+            {key: policy_number(self, parameters, name, context) for key, name in names.items()}, names
+        )
         result = audit.audit(
             exposure, overlap, population, counts[self.INCIDENTS], counts[self.ENFORCEMENT], thresholds
         )
@@ -227,7 +231,10 @@ class BiasAuditAlgorithm(BeatCastAlgorithm):
                 f"feature {r.feature} may stand in for {r.group}: {r.flag}"
                 for r in proxies[proxies["flag"].astype(str) != ""].itertuples()
             )  # fmt: skip
-        described = tr("Exposure: {} of {}").format("flagged area" if flagged_area else "value", field)
+        described = tr("Exposure: {} of {}. Policy: {} (SHA-256 {}); thresholds: {}").format(
+            "flagged area" if flagged_area else "value", field, policy.source, policy.sha256[:12],
+            ", ".join(f"{k} {v:g}" for k, v in thresholds.items()),
+        )  # fmt: skip
         destination = self.output_geopackage(parameters, context)
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         frame = result.areas.reset_index()
@@ -247,8 +254,8 @@ class BiasAuditAlgorithm(BeatCastAlgorithm):
                 )
             log_run(tmp, "beatcast:biasaudit", parameters, skip=("OUTPUT", self.REPORT), counts={
                 "worst_exposure_ratio": result.worst_exposure_ratio, "gini": result.gini,
-                "disparate_impact": result.disparate_impact, "flags": result.flags,
-            })  # fmt: skip
+                "disparate_impact": result.disparate_impact, "flags": result.flags, "thresholds": thresholds,
+            }, policy=policy)  # fmt: skip
             if report:
                 with open(report, "w", encoding="utf-8") as handle:
                     handle.write(html_report(result, proxies, tr("BeatCast bias audit"), described))
@@ -308,8 +315,8 @@ class BiasAuditAlgorithm(BeatCastAlgorithm):
                 ]
             )
         overlap = overlap_matrix(geometries, area_geoms, feedback)
-        shares = audit.cell_group_shares(overlap, population)
-        features = pd.DataFrame(rows, columns=fields)
+        features = audit.area_means(pd.DataFrame(rows, columns=fields), overlap)
         return audit.proxy_check(
-            features, shares, thresholds["proxy_correlation_max"], thresholds["proxy_mi_max"]
-        )
+            features, audit.area_group_shares(population), thresholds["proxy_correlation_max"],
+            thresholds["proxy_information_max"],
+        )  # fmt: skip

@@ -27,6 +27,7 @@ from .charts import new_chart, save_chart
 from .i18n import tr
 from .outputs import column_types, log_run, staged_geopackage
 from .patrol_inputs import add_forecast_parameters, forecast_cells
+from .policy_inputs import add_policy_parameter, read_policy
 
 TABLE = "fairness_frontier"
 
@@ -67,6 +68,9 @@ class FairnessFrontierAlgorithm(BeatCastAlgorithm):
             "ratio capped at each value of CAPS. The table and chart give, cap by cap, the captured risk, "
             "its loss against no cap, and every group's exposure ratio (share of patrol exposure over share "
             "of population). A cap no selection can meet is marked infeasible.</p>"
+            "<p>POLICY (the agency's policy file; empty: BeatCast's defaults): when it sets "
+            "patrol.exposure_ratio_cap, that cap is added to CAPS and the column within_policy says which "
+            "rows meet it. The run log keeps the policy file, its SHA-256 and its rules.</p>"
         )
 
     def initAlgorithm(self, config=None):
@@ -85,6 +89,7 @@ class FairnessFrontierAlgorithm(BeatCastAlgorithm):
         self.addParameter(
             QgsProcessingParameterString(self.CAPS, tr("Caps to try"), "2, 1.5, 1.25, 1.1, 1.0")
         )
+        add_policy_parameter(self)
         self.addParameter(
             QgsProcessingParameterVectorDestination(
                 self.OUTPUT, tr("Fairness frontier"), QgsProcessing.TypeVector
@@ -115,6 +120,11 @@ class FairnessFrontierAlgorithm(BeatCastAlgorithm):
             raise BeatCastInputError(
                 tr("CAPS: give numbers separated by commas, e.g. 1.5, 1.25, 1.1")
             ) from None
+        policy = read_policy(self, parameters, context)
+        policy_cap = policy.patrol["exposure_ratio_cap"]
+        if policy_cap is not None and not any(abs(c - policy_cap) < 1e-12 for c in caps):
+            caps.append(float(policy_cap))
+            caps.sort(reverse=True)
         areas, population = read_group_areas(self, parameters, context, layer.crs())
         zones = candidate_zones(expected, cx, cy, self.parameterAsInt(parameters, self.CANDIDATES, context))
         overlap = overlap_matrix(geometries, areas, feedback)
@@ -125,11 +135,15 @@ class FairnessFrontierAlgorithm(BeatCastAlgorithm):
         )  # fmt: skip
         destination = self.output_geopackage(parameters, context)
         chart = self.parameterAsFileOutput(parameters, self.CHART, context)
+        within = frame["captured"].notna() & (
+            frame["worst_ratio"] <= policy_cap + 1e-9 if policy_cap is not None else True
+        )
+        frame = frame.assign(within_policy=within.astype(int))
         table = frame.assign(cap=frame["cap"].astype(float))
         with staged_geopackage(destination) as tmp:
             gpkg.write_table(tmp, TABLE, table, column_types(table), "captured risk by exposure cap")
             log_run(tmp, "beatcast:fairnessfrontier", parameters, skip=("OUTPUT", self.CHART),
-                    counts={"rows": len(frame)})  # fmt: skip
+                    counts={"rows": len(frame)}, policy=policy)  # fmt: skip
             if chart:
                 frontier_chart(frame, chart)
         for row in frame.itertuples():

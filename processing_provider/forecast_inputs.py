@@ -21,15 +21,15 @@ from scipy import sparse
 from ..core import cube_store, forecasting, grid_io
 from ..core import grid as grids
 from ..core.errors import BeatCastInputError
-from ..core.policy import load_policy
 from ..core.timebins import BinSpec, make_bins
 from ..core.timecovariates import calendar_features, us_federal_holidays
 from . import compat
 from .i18n import tr
 from .layers import gpkg_table_of
+from .policy_inputs import add_policy_parameter, read_policy
 
 CUBE, CUBE_NAME, CATEGORY, GRID = "CUBE", "CUBE_NAME", "CATEGORY", "GRID"
-COVARIATES, FEATURES, PROHIBITED, POLICY = "COVARIATES", "FEATURES", "PROHIBITED_FIELDS", "POLICY"
+COVARIATES, FEATURES, PROHIBITED = "COVARIATES", "FEATURES", "PROHIBITED_FIELDS"
 US_HOLIDAYS, SEED, CALIBRATION = "US_HOLIDAYS", "SEED", "CALIBRATION_ORIGINS"
 NOT_FEATURES = {"fid", "cell_id", "col", "row", "centroid_x", "centroid_y", "area_fraction"}
 
@@ -68,11 +68,7 @@ def add_model_input_parameters(algorithm) -> None:
             PROHIBITED, tr("Fields prohibited as model inputs (comma separated)"), optional=True
         )
     )
-    algorithm.addParameter(
-        QgsProcessingParameterFile(
-            POLICY, tr("Policy file (empty: BeatCast defaults)"), extension="json", optional=True
-        )
-    )
+    add_policy_parameter(algorithm)
     algorithm.addParameter(
         QgsProcessingParameterBoolean(US_HOLIDAYS, tr("Calendar: US federal holidays"), True)
     )
@@ -110,9 +106,8 @@ def read_cube_and_grid(algorithm, parameters, context):
 
 def policy_of(algorithm, parameters, context):
     extra = algorithm.parameterAsString(parameters, PROHIBITED, context)
-    return load_policy(
-        algorithm.parameterAsFile(parameters, POLICY, context) or None,
-        [f for f in extra.replace(";", ",").split(",") if f.strip()],
+    return read_policy(
+        algorithm, parameters, context, [f for f in extra.replace(";", ",").split(",") if f.strip()]
     )
 
 

@@ -224,7 +224,8 @@ class ForecastRiskAlgorithm(BeatCastAlgorithm):
                 tmp, "beatcast:forecastrisk", parameters,
                 skip=("OUTPUT", self.EXPECTED_RASTER, self.LOWER_RASTER, self.UPPER_RASTER),
                 counts={"cells": len(grid), "zones": len(zones), "expected_total": total,
-                        "policy_sha256": policy.sha256, "features": features},
+                        "features": features},
+                policy=policy,
             )  # fmt: skip
         for key in ("model", "weights", "calibration"):
             if key in summary:

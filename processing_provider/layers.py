@@ -224,7 +224,7 @@ def _transform_bulk(x: np.ndarray, y: np.ndarray, ct: QgsCoordinateTransform):
     return out["x"].copy(), out["y"].copy()
 
 
-INCIDENT_COLUMNS = ("occurred_utc", "window_end_utc", "time_precision", "category", "timezone")
+INCIDENT_COLUMNS = ("occurred_utc", "window_end_utc", "time_precision", "category", "timezone", "origin")
 
 
 def gpkg_table_of(source: str) -> tuple[str, str] | None:
@@ -251,7 +251,14 @@ def read_incidents(
     where = gpkg_table_of(layer.source()) if layer is not None else None
     layer_crs = crs_id(layer.crs())
     if where is not None:
-        frame = _gpkg.read_table(where[0], where[1], columns=["geom", *INCIDENT_COLUMNS])
+        present = set(_gpkg.table_columns(*where))
+        if "occurred_utc" not in present:
+            raise BeatCastInputError(
+                f"{layer.name()}: no field occurred_utc: use the incidents layer made by Import incidents"
+            )
+        frame = _gpkg.read_table(
+            where[0], where[1], columns=["geom", *(c for c in INCIDENT_COLUMNS if c in present)]
+        )
     else:
         names = [f.name() for f in layer.fields()]
         missing = [c for c in ("occurred_utc",) if c not in names]

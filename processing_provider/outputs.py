@@ -38,9 +38,12 @@ def spatial_reference(crs: str, context) -> gpkg.SpatialReference:
     return gpkg.SpatialReference.from_authid(crs, QgisCrsOps(context.transformContext()).wkt(crs))
 
 
-def log_run(path: str, algorithm_id: str, parameters: dict, skip=("OUTPUT",), **details) -> str:
-    """Append this run to the GeoPackage's run log (parameters minus the output paths)."""
+def log_run(path: str, algorithm_id: str, parameters: dict, skip=("OUTPUT",), policy=None, **details) -> str:
+    """Append this run to the GeoPackage's run log (parameters minus the output paths); with ``policy``
+    (core.policy.Policy) also the policy it obeyed: file, SHA-256 and rules, as POLICY_USED."""
     logged = {k: v for k, v in parameters.items() if k not in skip}
+    if policy is not None:
+        logged["POLICY_USED"] = policy.log_record()
     return runlog.append_run(path, algorithm_id, logged, **details)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from qgis.core import (
@@ -39,6 +41,7 @@ from .patrol_inputs import (
     points_of,
     shift_start,
 )
+from .policy_inputs import PolicyRules, add_policy_number, add_policy_parameter, policy_number, read_policy
 
 ZONES_TABLE, ROUTES_TABLE, SCHEDULE_TABLE = "patrol_zones", "patrol_routes", "patrol_schedule"
 
@@ -80,7 +83,12 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
             "<p>Outputs: ranked zone polygons (expected incidents, unit, visit times), one route line per "
             "unit (stops in visit order, straight lines between them), the schedule table, and the captured "
             "expected incidents, their share of the whole forecast, the MILP upper bound, and total travel "
-            "and dwell minutes. Needs OR-Tools in QGIS's Python: "
+            "and dwell minutes.</p>"
+            "<p><b>Policy</b>: the policy file (POLICY; empty: the shipped core/default_policy.json) "
+            "fills SHIFT_MINUTES, DWELL_MINUTES, MIN_PER_DISTRICT and EXPOSURE_CAP when they are left empty. "
+            "A value looser than the policy (fewer zones per district, a higher cap, no cap when the policy "
+            "sets one) is refused, naming the rule. The run log keeps the policy file, its SHA-256 and its "
+            "rules.</p><p>Needs OR-Tools in QGIS's Python: "
             "pip install --no-deps ortools absl-py immutabledict protobuf.</p>"
         )
 
@@ -97,8 +105,8 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
         )
         self._int(self.UNITS, tr("Units"), 4, 1)
         self.addParameter(QgsProcessingParameterString(self.SHIFT_START, tr("Shift start (HH:MM)"), "22:00"))
-        self._int(self.SHIFT_MINUTES, tr("Shift length (minutes)"), 480, 15)
-        self._int(self.DWELL, tr("Minutes per visit"), 15, 1)
+        add_policy_number(self, self.SHIFT_MINUTES, tr("Shift minutes (empty: the policy's, 480)"), True, 15)
+        add_policy_number(self, self.DWELL, tr("Minutes per visit (empty: the policy's, 15)"), True, 1)
         self._int(self.VISITS, tr("Visits per zone"), 1, 1)
         self._int(self.MIN_REVISIT, tr("Minimum minutes between visits to a zone"), 120, 0)
         self.addParameter(
@@ -132,7 +140,9 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
             QgsProcessingParameterField(self.DISTRICT_FIELD, tr("District name field"), None, self.DISTRICTS,
                                         optional=True)
         )  # fmt: skip
-        self._int(self.MIN_PER_DISTRICT, tr("At least this many zones per district"), 0, 0)
+        add_policy_number(
+            self, self.MIN_PER_DISTRICT, tr("At least this many zones per district (empty: policy's)"), True
+        )
         self._int(self.MAX_PER_DISTRICT, tr("At most this many zones per district (0: no limit)"), 0, 0)
         self._int(self.MAX_ZONES, tr("At most this many zones (0: what the units can dwell on)"), 0, 0)
         self.addParameter(
@@ -141,12 +151,11 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
             )
         )
         add_group_parameters(self, optional=True, prefix=tr("Fairness: "))
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.EXPOSURE_CAP, tr("Fairness: every group's exposure ratio at most (0: no cap)"),
-                compat.NUMBER_DOUBLE, 0.0, minValue=0.0,
-            )
+        add_policy_number(
+            self, self.EXPOSURE_CAP,
+            tr("Fairness: every group's exposure ratio at most (empty: the policy's; 0: no cap)"),
         )  # fmt: skip
+        add_policy_parameter(self)
         self._int(self.TIME_LIMIT, tr("Routing search time (seconds)"), 10, 1)
         self._int(self.SEED, tr("Random seed"), 0, 0)
         self.addParameter(
@@ -200,22 +209,24 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
         unit_depot = np.arange(units) % len(depots)
         travel, described = self._travel(parameters, context, crs, feedback)
         max_zones = self.parameterAsInt(parameters, self.MAX_ZONES, context) or None
-        min_d = self.parameterAsInt(parameters, self.MIN_PER_DISTRICT, context) or None
+        rules = self._rules(parameters, context)
+        min_d = int(rules["min_zones_per_district"]) or None
         max_d = self.parameterAsInt(parameters, self.MAX_PER_DISTRICT, context) or None
         if (min_d or max_d) and not (zones["district"] != "").any():
             raise BeatCastInputError(
-                tr("MIN_PER_DISTRICT/MAX_PER_DISTRICT need DISTRICTS and DISTRICT_FIELD")
-            )
+                tr("MIN_PER_DISTRICT/MAX_PER_DISTRICT (or the policy's patrol.min_zones_per_district = {}) "
+                   "need DISTRICTS and DISTRICT_FIELD").format(rules["min_zones_per_district"])
+            )  # fmt: skip
         feedback.pushInfo(
             tr("{} candidate zones, {} units from {} stations, travel: {}").format(
                 len(zones), units, len(depots), described
             )
         )
-        fairness = self._fairness(parameters, context, crs, geometries, zones, feedback)
+        fairness = self._fairness(parameters, context, crs, geometries, zones, rules, feedback)
         plan = patrol.plan_patrol(
             zones, depots, unit_depot, travel,
-            self.parameterAsInt(parameters, self.SHIFT_MINUTES, context),
-            self.parameterAsInt(parameters, self.DWELL, context),
+            int(rules["shift_minutes"]),
+            int(rules["dwell_minutes"]),
             self.parameterAsInt(parameters, self.VISITS, context),
             self.parameterAsInt(parameters, self.MIN_REVISIT, context),
             max_zones, min_d, max_d, fairness[2] if fairness else None, 30,
@@ -246,7 +257,8 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
             log_run(tmp, "beatcast:patrolplan", parameters, counts={
                 "zones_visited": int((zones_out["visits"] > 0).sum()), "captured": plan.captured_value,
                 "upper_bound": plan.upper_bound, "travel_minutes": plan.routes.travel_minutes,
-            })  # fmt: skip
+                "rules": rules,
+            }, policy=rules.policy)  # fmt: skip
         share = plan.captured_value / total_forecast if total_forecast > 0 else 0.0
         feedback.pushInfo(
             tr("captured {:.2f} expected incidents ({:.1%} of the forecast; upper bound {:.2f}); "
@@ -271,17 +283,41 @@ class PatrolPlanAlgorithm(BeatCastAlgorithm):
             self.WORST_RATIO: worst,
         }
 
-    def _fairness(self, parameters, context, crs, geometries, zones, feedback):
+    def _rules(self, parameters, context) -> PolicyRules:
+        """The patrol settings: numbers given, the policy's where empty; looser than the policy: refused."""
+        policy = read_policy(self, parameters, context)
+        cap = policy_number(self, parameters, self.EXPOSURE_CAP, context)
+        given = {
+            "min_zones_per_district": policy_number(self, parameters, self.MIN_PER_DISTRICT, context),
+            "exposure_ratio_cap": math.inf if cap == 0 else cap,
+            "dwell_minutes": policy_number(self, parameters, self.DWELL, context),
+            "shift_minutes": policy_number(self, parameters, self.SHIFT_MINUTES, context),
+        }
+        names = {"min_zones_per_district": self.MIN_PER_DISTRICT, "exposure_ratio_cap": self.EXPOSURE_CAP,
+                 "dwell_minutes": self.DWELL, "shift_minutes": self.SHIFT_MINUTES}  # fmt: skip
+        rules = policy.patrol_rules(given, names)
+        if rules["exposure_ratio_cap"] is not None and math.isinf(rules["exposure_ratio_cap"]):
+            rules["exposure_ratio_cap"] = None  # 0 given: no cap (refused above when the policy sets one)
+        return PolicyRules(rules, policy)
+
+    def _fairness(self, parameters, context, crs, geometries, zones, rules, feedback):
         """(overlap, population, cap rows) when AREAS are given, else None."""
+        cap = rules["exposure_ratio_cap"]
         found = read_group_areas(self, parameters, context, crs)
         if found is None:
+            if cap is not None:
+                raise BeatCastInputError(
+                    tr("an exposure cap of {:g} ({}) needs AREAS and GROUP_FIELDS").format(
+                        cap, self.EXPOSURE_CAP if parameters.get(self.EXPOSURE_CAP) not in (None, "")
+                        else tr("the policy rule patrol.exposure_ratio_cap of {}").format(rules.policy.source)
+                    )
+                )  # fmt: skip
             return None
         areas, population = found
         overlap = overlap_matrix(geometries, areas, feedback)
-        cap = self.parameterAsDouble(parameters, self.EXPOSURE_CAP, context)
         rows = (
             audit.exposure_cap_constraints(zones["cells"].tolist(), overlap, population, cap)
-            if cap > 0
+            if cap is not None
             else None
         )
         return overlap, population, rows

@@ -12,12 +12,15 @@ from scipy import sparse
 from beatcast.core.audit import (
     DEFAULT_THRESHOLDS,
     area_exposure,
+    area_group_shares,
+    area_means,
     audit,
     cell_group_shares,
     disparate_impact,
     exposure_cap_constraints,
     gini,
     group_exposure,
+    information_correlation,
     proxy_check,
 )
 from beatcast.core.errors import BeatCastInputError
@@ -150,33 +153,81 @@ def test_group_shares_per_cell():
     assert empty.isna().all().all()
 
 
+PERMS = 499
+
+
 def test_proxy_check_flags_a_noisy_copy_not_an_independent_feature():
     rng = np.random.default_rng(7)
-    n = 400
+    n = 120
     share_a = rng.random(n)
     group_share = pd.DataFrame({"pop_group_a": share_a, "pop_group_b": 1 - share_a})
     with_gaps = share_a + rng.normal(0, 0.05, n)
-    with_gaps[:50] = np.nan
+    with_gaps[:30] = np.nan
     features = pd.DataFrame(
-        {"renters": share_a + rng.normal(0, 0.1, n), "random": rng.normal(size=n), "gappy": with_gaps}
+        {
+            "renters": share_a + rng.normal(0, 0.1, n),
+            "u_shaped": (share_a - 0.5) ** 2 + rng.normal(0, 0.005, n),  # dependent, yet uncorrelated
+            "random": rng.normal(size=n),
+            "gappy": with_gaps,
+        }
     )
-    table = proxy_check(features, group_share)
-    assert list(table.columns) == ["feature", "group", "n", "pearson", "spearman", "mutual_info", "flag"]
-    assert len(table) == 6 and table["mutual_info"].is_monotonic_decreasing
+    table = proxy_check(features, group_share, permutations=PERMS)
+    assert list(table.columns) == [
+        "feature", "group", "n", "pearson", "spearman", "p_spearman", "mutual_info", "information_r",
+        "p_mutual_info", "flag",
+    ]  # fmt: skip
+    assert len(table) == 8 and table["information_r"].is_monotonic_decreasing
     flagged = set(table.loc[table["flag"] != "", "feature"])
-    assert flagged == {"renters", "gappy"}
+    assert flagged == {"renters", "gappy", "u_shaped"}
     rows = table.set_index(["feature", "group"])
     assert rows.loc[("renters", "pop_group_a"), "spearman"] > 0.9
     assert rows.loc[("renters", "pop_group_b"), "spearman"] < -0.9
     assert abs(rows.loc[("random", "pop_group_a"), "spearman"]) < 0.2
-    assert rows.loc[("random", "pop_group_a"), "mutual_info"] < 0.1
+    assert rows.loc[("random", "pop_group_a"), "information_r"] < 0.5
+    assert rows.loc[("random", "pop_group_a"), "p_mutual_info"] > 0.05
+    u_shaped = rows.loc[("u_shaped", "pop_group_a")]
+    assert abs(u_shaped["spearman"]) < 0.3 and "Spearman" not in u_shaped["flag"]
+    assert "informational correlation" in u_shaped["flag"] and u_shaped["p_mutual_info"] == 1 / (PERMS + 1)
     assert (
-        rows.loc[("gappy", "pop_group_a"), "n"] == n - 50 and rows.loc[("renters", "pop_group_a"), "n"] == n
+        rows.loc[("gappy", "pop_group_a"), "n"] == n - 30 and rows.loc[("renters", "pop_group_a"), "n"] == n
     )
     assert "Spearman" in rows.loc[("renters", "pop_group_a"), "flag"]
-    pd.testing.assert_frame_equal(table, proxy_check(features, group_share))  # seeded: deterministic
-    strict = proxy_check(features[["random"]], group_share, threshold_corr=0.0, threshold_mi=0.0)
-    assert (strict["flag"] != "").all()
+    pd.testing.assert_frame_equal(
+        table, proxy_check(features, group_share, permutations=PERMS)
+    )  # seeded: deterministic
+    # The thresholds alone do not flag: an independent feature is not significant even at threshold 0.
+    strict = proxy_check(features[["random"]], group_share, 0.0, 0.0, permutations=PERMS)
+    assert (strict["flag"] == "").all() and (strict[["p_spearman", "p_mutual_info"]] > 0.05).all().all()
+    assert (proxy_check(features[["renters"]], group_share, 0.99, 0.99, PERMS)["flag"] == "").all()
+
+
+def test_proxy_check_p_values_under_independence_and_fdr_keeps_flags_away():
+    """Independent features: 5 % of p-values below 0.05 (MI clipped at 0 piles up at p = 1), and after
+    Benjamini-Hochberg no flag even with the strength thresholds at 0."""
+    rng = np.random.default_rng(11)
+    n = 60
+    shares = pd.DataFrame({"g": rng.random(n)})
+    features = pd.DataFrame({f"f{i}": rng.lognormal(size=n) for i in range(200)})
+    table = proxy_check(features, shares, 0.0, 0.0, permutations=999)
+    assert 0.02 <= (table["p_spearman"] < 0.05).mean() <= 0.09
+    assert 0.02 <= (table["p_mutual_info"] < 0.05).mean() <= 0.09
+    assert (table["flag"] == "").all()
+    # one real proxy among them is still found
+    features["proxy"] = np.sqrt(shares["g"]) + rng.normal(0, 0.05, n)
+    table = proxy_check(features, shares, permutations=999)
+    assert set(table.loc[table["flag"] != "", "feature"]) == {"proxy"}
+
+
+def test_area_means_and_shares():
+    overlap = np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0], [0.0, 1.0]])
+    cells = pd.DataFrame({"f": [1.0, 3.0, 5.0, np.nan]})
+    means = area_means(cells, overlap)
+    assert means["f"].tolist() == pytest.approx([(1 + 1.5) / 1.5, (1.5 + 5) / 1.5])
+    shares = area_group_shares(pd.DataFrame({"a": [1.0, 0.0], "b": [3.0, 0.0]}))
+    assert shares.iloc[0].tolist() == [0.25, 0.75] and shares.iloc[1].isna().all()
+    assert information_correlation(0.0) == 0.0
+    rho = 0.6  # bivariate normal: I = -log(1 - rho^2) / 2, so r_I = |rho|
+    assert information_correlation(-0.5 * np.log(1 - rho**2)) == pytest.approx(rho)
 
 
 def _cap_instance():
@@ -262,7 +313,7 @@ def test_exposure_cap_rows_match_the_audit_on_any_selection():
         (lambda: exposure_cap_constraints([[0]], OVERLAP, POP, 1.2, [1, 2]), "value_per_zone has 2 values"),
         (
             lambda: proxy_check(pd.DataFrame({"f": [1.0, 2]}), pd.DataFrame({"g": [1.0]})),
-            "features has 2 cells.*group_share has 1",
+            "features has 2 rows.*group_share has 1",
         ),
     ],
 )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import numpy as np
 import pytest
 
 from beatcast.core import gpkg
+from beatcast.core.policy import DEFAULT_POLICY_PATH
 
 GROUPS = ["pop_group_a", "pop_group_b", "pop_group_c"]
 
@@ -46,6 +50,9 @@ def test_audit_of_hotspot_area_against_census_groups(demo_city_dir, demo_cube, d
     # The census count of a group is a proxy for that group's share of a cell's residents.
     pair = proxies[(proxies["feature"] == "census_areas_pop_group_a") & (proxies["group"] == "pop_group_a")]
     assert bool(pair["flag"].iloc[0])
+    # ...compared area by area (50 census areas): the distance to a bar is no proxy for any group.
+    assert (proxies["n"] == 50).all()
+    assert not proxies.loc[proxies["feature"] == "dist_pois_bar", "flag"].astype(bool).any()
     assert result["N_FLAGS"] >= 1
     report = (tmp_path / "audit.html").read_text()
     assert "data:image/png;base64," in report and "pop_group_b" in report
@@ -108,6 +115,7 @@ def test_fairness_frontier_trades_captured_risk_for_equity(demo_city_dir, demo_f
     assert (capped["worst_ratio"] <= capped["cap"] + 1e-6).all()  # every cap holds
     assert (np.diff(feasible["captured"].to_numpy()) <= 1e-9).all()  # tighter caps never capture more
     assert (frame["zones"][frame["captured"].notna()] == 20).all()
+    assert (frame["within_policy"] == frame["captured"].notna()).all()  # the default policy sets no cap
     assert (tmp_path / "frontier.png").read_bytes().startswith(b"\x89PNG")
 
 
@@ -135,3 +143,64 @@ def test_feedback_simulation_runs_away_without_the_correction(tmp_path):
         processing.run(
             "beatcast:feedbacksimulation", {"TRUE_RATES": "0.5", "OUTPUT": str(tmp_path / "x.gpkg")}
         )
+
+
+def test_audit_thresholds_come_from_the_policy_and_cannot_be_loosened(demo_city_dir, demo_forecast, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    document = json.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+    document["audit"]["exposure_ratio_max"] = 1.1
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps(document), encoding="utf-8")
+    params = {
+        "CELLS": demo_forecast,
+        "EXPOSURE_FIELD": "hotspot_zone",
+        "AREAS": str(demo_city_dir / "census_areas.geojson"),
+        "GROUP_FIELDS": GROUPS,
+        "POLICY": str(policy),
+        "OUTPUT": str(tmp_path / "audit.gpkg"),
+    }
+    result = processing.run("beatcast:biasaudit", params)
+    groups = gpkg.read_table(tmp_path / "audit.gpkg", "bias_audit_groups")
+    over = groups["exposure_ratio"] > 1.1
+    assert over.any() and (groups["flag"].astype(bool) == over).all()  # the policy's 1.1, not 1.25
+    assert result["N_FLAGS"] >= over.sum()
+    with sqlite3.connect(tmp_path / "audit.gpkg") as con:
+        logged = json.loads(con.execute("SELECT parameters_json FROM beatcast_run_log").fetchall()[-1][0])
+    assert logged["POLICY_USED"]["audit"]["exposure_ratio_max"] == 1.1
+    assert logged["POLICY_USED"]["file"] == str(policy)
+    stricter = processing.run("beatcast:biasaudit", {**params, "EXPOSURE_RATIO_MAX": 1.05})
+    assert stricter["N_FLAGS"] >= result["N_FLAGS"]
+    (tmp_path / "audit.gpkg").unlink()
+    with pytest.raises(QgsProcessingException, match=r"audit\.exposure_ratio_max = 1\.1"):
+        processing.run("beatcast:biasaudit", {**params, "EXPOSURE_RATIO_MAX": 1.5})
+    with pytest.raises(QgsProcessingException, match=r"audit\.disparate_impact_min = 0\.8"):
+        processing.run("beatcast:biasaudit", {**params, "DISPARATE_IMPACT_MIN": 0.5})
+    assert not (tmp_path / "audit.gpkg").exists()
+
+
+def test_fairness_frontier_marks_the_policy_cap(demo_city_dir, demo_forecast, tmp_path):
+    import processing
+
+    document = json.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+    document["patrol"]["exposure_ratio_cap"] = 1.2
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps(document), encoding="utf-8")
+    processing.run(
+        "beatcast:fairnessfrontier",
+        {
+            "FORECAST": demo_forecast,
+            "CANDIDATES": 150,
+            "MAX_ZONES": 20,
+            "AREAS": str(demo_city_dir / "census_areas.geojson"),
+            "GROUP_FIELDS": GROUPS,
+            "CAPS": "1.5, 1.1",
+            "POLICY": str(policy),
+            "OUTPUT": str(tmp_path / "frontier.gpkg"),
+        },
+    )
+    frame = gpkg.read_table(tmp_path / "frontier.gpkg", "fairness_frontier")
+    assert frame["cap"].tolist()[1:] == [1.5, 1.2, 1.1]  # the policy's cap is added
+    assert (frame["within_policy"] == (frame["worst_ratio"] <= 1.2 + 1e-9)).all()
+    assert frame.loc[frame["cap"] == 1.2, "within_policy"].item() == 1

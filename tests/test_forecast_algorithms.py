@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import numpy as np
@@ -10,6 +11,7 @@ from osgeo import gdal
 from qgis.core import QgsProcessingException, QgsProject, QgsRasterLayer, QgsVectorLayer
 
 from beatcast.core import gpkg
+from beatcast.core.policy import load_policy
 
 CELL = 250
 
@@ -77,8 +79,10 @@ def test_forecast_writes_cells_zones_rasters_and_summary(demo_cube, tmp_path):
     assert summary["forecast from (local)"] == "2024-12-30 00:00"
     assert summary["forecast to (local)"] == "2025-01-06 00:00"
     with sqlite3.connect(out) as con:
-        logged = con.execute("SELECT algorithm, counts_json FROM beatcast_run_log").fetchall()
-    assert logged[-1][0] == "beatcast:forecastrisk" and "policy_sha256" in logged[-1][1]
+        logged = con.execute("SELECT algorithm, parameters_json FROM beatcast_run_log").fetchall()
+    assert logged[-1][0] == "beatcast:forecastrisk"
+    used = json.loads(logged[-1][1])["POLICY_USED"]
+    assert used["sha256"] == load_policy().sha256 and used["audit"]["exposure_ratio_max"] == 1.25
 
 
 def test_forecast_from_inside_the_cube_scores_itself(demo_cube, tmp_path):

@@ -11,6 +11,7 @@ from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
 from beatcast.core import cube_store, gpkg
 from beatcast.core.demo_city import EMERGING_CENTRE_XY, EMERGING_START
 from beatcast.core.errors import BeatCastInputError
+from beatcast.core.incidents import ORIGIN_CHOICES, origin_mask
 
 
 def ring_area(ring):
@@ -151,6 +152,51 @@ def test_daily_cube_accounts_for_every_incident(square_grid, demo_incidents, bea
     before = counts[days < EMERGING_START].sum() / (days < EMERGING_START).sum()
     after = counts[days >= EMERGING_START].sum() / (days >= EMERGING_START).sum()
     assert after > 5 * before
+
+
+def test_cube_of_reported_incidents_leaves_out_officer_initiated_ones(
+    square_grid, demo_incidents, beatcast_provider, tmp_path
+):
+    import processing
+
+    _, grid_result = square_grid
+    with sqlite3.connect(demo_incidents) as con:
+        by_origin = dict(con.execute("SELECT origin, count(*) FROM incidents GROUP BY origin").fetchall())
+    totals = {}
+    for index, choice in enumerate(ORIGIN_CHOICES):
+        result = processing.run(
+            "beatcast:aggregateincidents",
+            {
+                "INCIDENTS": f"{demo_incidents}|layername=incidents",
+                "GRID": grid_result["OUTPUT"],
+                "UNIT": 3,
+                "ORIGIN": index,
+                "OUTPUT": str(tmp_path / f"{choice}.gpkg"),
+            },
+        )
+        counted = result["TOTAL"] + result["OUTSIDE_CELLS"] + result["OUTSIDE_PERIOD"]
+        assert counted + result["EXCLUDED_BY_ORIGIN"] == pytest.approx(sum(by_origin.values()))
+        totals[choice] = counted
+    assert totals["reported"] == pytest.approx(by_origin["reported"])
+    assert totals["discovered"] == pytest.approx(by_origin["discovered"])
+    assert totals["reported_or_unknown"] == pytest.approx(by_origin["reported"] + by_origin[""])
+    assert totals["all"] == pytest.approx(sum(by_origin.values()))
+    with sqlite3.connect(tmp_path / "reported.gpkg") as con:
+        logged = json.loads(con.execute("SELECT counts_json FROM beatcast_run_log").fetchall()[-1][0])
+    assert (
+        logged["origin"] == "reported"
+        and logged["excluded_by_origin"] == sum(by_origin.values()) - by_origin["reported"]
+    )
+
+
+def test_origin_mask():
+    origins = ["reported", "Discovered", "", None, "reported "]
+    assert origin_mask(origins, "reported").tolist() == [True, False, False, False, True]
+    assert origin_mask(origins, "reported_or_unknown").tolist() == [True, False, True, True, True]
+    assert origin_mask(origins, "discovered").tolist() == [False, True, False, False, False]
+    assert origin_mask(origins, "all").all()
+    with pytest.raises(BeatCastInputError, match="expected one of all, reported"):
+        origin_mask(origins, "patrol")
 
 
 def test_cube_styled_when_loaded(square_grid, demo_incidents, beatcast_provider, tmp_path):

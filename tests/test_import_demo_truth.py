@@ -133,3 +133,25 @@ def test_personal_fields_never_reach_the_outputs(demo_import, demo_city_dir):
     assert '"VictimName": "[personal field withheld]"' in rejected_text
     leaked = [v for v in values if v in rejected_text]
     assert not leaked, leaked[:5]
+
+
+def test_reported_or_discovered_origin_is_carried_from_the_exports(demo_import, demo_city_dir):
+    """Where an export says how an incident came to notice (CAD call source, RMS report origin), the
+    imported incident carries the truth's reported/discovered flag; where none does, it stays empty."""
+    result, truth = demo_import
+    origin_of = pd.read_csv(demo_city_dir / "truth" / "incidents_truth.csv", dtype=str, keep_default_na=False)
+    origin_of = dict(zip(origin_of["incident_key"], origin_of["origin"]))
+    key_of = {(r.source, r.row_number): r.incident_key for r in truth.itertuples()}
+    incidents = result.incidents
+    agree = disagree = 0
+    for ids, origin in zip(incidents["source_ids"], incidents["origin"]):
+        label = ids.split(";")[0].split(":")[0]
+        source, row = label.rsplit("#", 1)
+        key = key_of[(SOURCE_NAMES[source], int(row))]
+        if origin:
+            agree += origin == origin_of[key]
+            disagree += origin != origin_of[key]
+    flagged = (incidents["origin"] != "").sum()
+    assert flagged > 0.7 * len(incidents) and set(incidents["origin"]) == {"reported", "discovered", ""}
+    print(f"origin: {agree} agree, {disagree} disagree, {len(incidents) - flagged} unknown")
+    assert disagree <= 0.001 * flagged

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import sqlite3
 
 import numpy as np
 import pytest
 from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
 
 from beatcast.core import gpkg
+from beatcast.core.policy import DEFAULT_POLICY_PATH
 
 
 def _params(city, forecast, tmp_path, **extra):
@@ -135,3 +139,49 @@ def test_fairness_cap_holds_and_costs_captured_risk(demo_city_dir, demo_forecast
     assert capped["N_ZONES"] == 12  # every chosen zone is visited once, so the plan's exposure is the MILP's
     assert capped["WORST_EXPOSURE_RATIO"] <= cap + 1e-9
     assert capped["CAPTURED_EXPECTED"] <= free["CAPTURED_EXPECTED"] + 1e-9
+
+
+def _policy(tmp_path, **patrol):
+    document = json.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+    document["patrol"].update(patrol)
+    path = tmp_path / "agency_policy.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_the_policy_fills_empty_settings_refuses_looser_ones_and_is_logged(
+    demo_city_dir, demo_forecast, tmp_path
+):
+    import processing
+
+    policy = _policy(tmp_path, min_zones_per_district=2, dwell_minutes=20, shift_minutes=300)
+    params = _params(demo_city_dir, demo_forecast, tmp_path, POLICY=str(policy), CANDIDATES=80)
+    for name in ("MIN_PER_DISTRICT", "DWELL_MINUTES", "SHIFT_MINUTES"):
+        del params[name]
+    processing.run("beatcast:patrolplan", params)
+    out = tmp_path / "plan.gpkg"
+    zones = gpkg.read_table(out, "patrol_zones")
+    schedule = gpkg.read_table(out, "patrol_schedule")
+    visited = zones[zones["visits"] > 0]
+    assert visited.groupby("district").size().min() >= 2  # the policy's minimum per district
+    assert visited["district"].nunique() == 5
+    assert np.allclose(schedule["depart_minute"] - schedule["arrive_minute"], 20.0)  # the policy's dwell
+    assert schedule["depart_minute"].max() <= 300
+    with sqlite3.connect(out) as con:
+        logged = json.loads(con.execute("SELECT parameters_json FROM beatcast_run_log").fetchall()[-1][0])
+    used = logged["POLICY_USED"]
+    assert used["file"] == str(policy) and used["sha256"] == hashlib.sha256(policy.read_bytes()).hexdigest()
+    assert used["patrol"]["min_zones_per_district"] == 2
+
+    out.unlink()
+    for looser, rule in (
+        ({"MIN_PER_DISTRICT": 1}, "patrol.min_zones_per_district = 2"),
+        ({"EXPOSURE_CAP": 0}, "patrol.exposure_ratio_cap = 1.3"),
+        ({"EXPOSURE_CAP": 1.5}, "patrol.exposure_ratio_cap = 1.3"),
+    ):
+        capped = _policy(tmp_path, min_zones_per_district=2, exposure_ratio_cap=1.3)
+        with pytest.raises(QgsProcessingException, match=re.escape(rule)):
+            processing.run("beatcast:patrolplan", {**params, "POLICY": str(capped), **looser})
+        assert not out.exists()
+    with pytest.raises(QgsProcessingException, match="needs AREAS and GROUP_FIELDS"):
+        processing.run("beatcast:patrolplan", {**params, "POLICY": str(capped)})
