@@ -211,12 +211,15 @@ def aggregate(
     grid_table: str = "",
     source: str = "",
     storage: str = "auto",
+    allow_empty: bool = False,
 ) -> Cube:
     """Count incidents into cells x bins (x categories when ``categories`` is given).
 
     ``window_start_utc``/``window_end_utc``: UTC occurrence windows [start, end) (datetime64, pandas, or ISO
     text); a missing or non-positive end means an instant at the start. ``aoristic=False`` counts each
     incident wholly in the bin holding its window start. ``precision`` (optional) is only tallied.
+    ``allow_empty``: return a cube of zeros (everything in ``outside``) instead of refusing one where no
+    incident falls inside the bins (adding to an existing cube).
     """
     progress = progress or Progress()
     if storage not in _STORAGES:
@@ -270,7 +273,7 @@ def aggregate(
     if progress.is_canceled():
         raise Cancelled()
     total = float(counts.by_category.sum())
-    if total == 0:
+    if total == 0 and not allow_empty:
         _raise_nothing_inside(in_cells, starts, ends, bins)
 
     count_outside = ~no_time & ~in_cells

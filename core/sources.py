@@ -80,6 +80,17 @@ def _numbers(text: pd.Series) -> np.ndarray:
     return numbers
 
 
+def map_source(table: dict, name: str) -> str:
+    """The key of a per-source table (category map) for the source ``name``: the name itself, else the
+    longest key it starts with, so that ``rms_reports`` also maps a daily export ``rms_reports_2024-06-02``;
+    "" (the rows for every source) when none matches."""
+    name = name.lower()
+    if name in table:
+        return name
+    prefixes = [k for k in table if k and name.startswith(k)]
+    return max(prefixes, key=len) if prefixes else ""
+
+
 def classify_origin(values: pd.Series) -> np.ndarray:
     """'discovered' for officer-initiated records, 'reported' for calls/reports, '' when unknown."""
     codes, uniques = pd.factorize(values.fillna("").astype(str).str.strip())
@@ -198,7 +209,7 @@ def standardise(
     )
     if category_map is not None and mapping.get("category"):
         key = category_raw.str.lower()
-        mapped = key.map(category_map.get(src.name.lower(), {}))
+        mapped = key.map(category_map.get(map_source(category_map, src.name), {}))
         mapped = mapped.where(mapped.notna(), key.map(category_map.get("", {})))
         category = mapped.fillna("")
         quoted = ("category '" + category_raw + "'").to_numpy(dtype=object)
