@@ -13,22 +13,26 @@ PLUGIN_DIR = Path(__file__).resolve().parent.parent
 def algorithm_classes():
     """Every BeatCast algorithm class, in toolbox order. Ids are API: never rename them."""
     from .aggregate_incidents import AggregateIncidentsAlgorithm
+    from .append_incidents import AppendIncidentsAlgorithm
     from .backtest import BacktestAlgorithm
     from .bias_audit import BiasAuditAlgorithm
     from .build_grid import BuildGridAlgorithm
     from .cell_covariates import CellCovariatesAlgorithm
     from .demo_city import DemoCityAlgorithm
     from .emerging_hotspots import EmergingHotspotsAlgorithm
+    from .export_map_pack import ExportMapPack
     from .fairness_frontier import FairnessFrontierAlgorithm
     from .feedback_simulation import FeedbackSimulationAlgorithm
     from .forecast_risk import ForecastRiskAlgorithm
     from .hotspot_gistar import HotspotGiStarAlgorithm
     from .import_incidents import ImportIncidentsAlgorithm
+    from .monitor_drift import MonitorDriftAlgorithm
     from .patrol_plan import PatrolPlanAlgorithm
     from .time_covariates import TimeCovariatesAlgorithm
 
     return [
         ImportIncidentsAlgorithm,
+        AppendIncidentsAlgorithm,
         BuildGridAlgorithm,
         AggregateIncidentsAlgorithm,
         CellCovariatesAlgorithm,
@@ -37,7 +41,9 @@ def algorithm_classes():
         EmergingHotspotsAlgorithm,
         ForecastRiskAlgorithm,
         BacktestAlgorithm,
+        MonitorDriftAlgorithm,
         PatrolPlanAlgorithm,
+        ExportMapPack,
         BiasAuditAlgorithm,
         FairnessFrontierAlgorithm,
         FeedbackSimulationAlgorithm,

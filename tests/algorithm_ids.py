@@ -2,17 +2,20 @@
 
 EXPECTED_ALGORITHM_IDS = [
     "beatcast:aggregateincidents",
+    "beatcast:appendincidents",
     "beatcast:backtest",
     "beatcast:biasaudit",
     "beatcast:buildgrid",
     "beatcast:cellcovariates",
     "beatcast:democity",
     "beatcast:emerginghotspots",
+    "beatcast:exportmappack",
     "beatcast:fairnessfrontier",
     "beatcast:feedbacksimulation",
     "beatcast:forecastrisk",
     "beatcast:hotspotgistar",
     "beatcast:importincidents",
+    "beatcast:monitordrift",
     "beatcast:patrolplan",
     "beatcast:timecovariates",
 ]
