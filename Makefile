@@ -20,6 +20,7 @@ help:
 	@echo "make setup          install Debian packages, .venv and dev tools (idempotent, fast when done)"
 	@echo "make test           run the whole test suite headless"
 	@echo "make demo           run the pipeline on the demo city with qgis_process; outputs in demo_output/"
+	@echo "make demo DATA=f    the same chain on your own export(s) f (TZ=..., SOURCE_CRS=..., CELL_SIZE=...)"
 	@echo "make lint | format  ruff check + format check | reformat"
 	@echo "make package        build $(DIST_DIR)/beatcast-$(VERSION).zip (Plugins > Install from ZIP)"
 	@echo "make deploy         copy the plugin into QGIS_PROFILE_DIR=$(QGIS_PROFILE_DIR)"
@@ -34,7 +35,7 @@ test: setup
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest -p no:cacheprovider --qgis_disable_gui $(PYTEST_ARGS)
 
 demo: setup
-	@bash scripts/demo.sh
+	@DATA="$(DATA)" bash scripts/demo.sh
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -57,9 +58,14 @@ deploy:
 desktop-check: setup
 	@bash scripts/desktop_check.sh
 
+# i18n/runtime_strings.py (generated, deleted again): strings that reach tr() only at run time (core/ texts,
+# option lists translated with tr(variable)). Then translate the new entries: see scripts/i18n_fill.py.
 ts: setup
 	@mkdir -p i18n
-	PYTHONWARNINGS=ignore::DeprecationWarning pylupdate5 $(I18N_SOURCES) -ts $(TS_FILES)
+	python3 scripts/i18n_fill.py runtime-strings i18n/runtime_strings.py
+	PYTHONWARNINGS=ignore::DeprecationWarning pylupdate5 -noobsolete $(I18N_SOURCES) i18n/runtime_strings.py \
+		-ts $(TS_FILES); status=$$?; rm -f i18n/runtime_strings.py; exit $$status
+	@python3 scripts/i18n_check.py $(TS_FILES) || echo "make ts: translate the entries above, then make qm"
 
 qm: setup
 	@for ts in i18n/*.ts; do [[ -e $$ts ]] || continue; $(LRELEASE) -silent "$$ts" -qm "$${ts%.ts}.qm"; done

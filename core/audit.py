@@ -74,8 +74,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.stats import spearmanr
-from sklearn.feature_selection import mutual_info_regression
 
+from . import optional
 from .errors import BeatCastInputError
 from .hotspots import fdr_cutoff
 
@@ -487,6 +487,11 @@ def proxy_check(
     return out.reset_index(drop=True)
 
 
+def _mutual_info():
+    module = optional.sklearn("feature_selection", "The proxy check's mutual information")
+    return module.mutual_info_regression
+
+
 def _ordinal_ranks(values: np.ndarray, rng) -> np.ndarray:
     """0..n-1 ranks with ties broken at random (seeded): every variable becomes a permutation of 0..n-1."""
     jitter = rng.permutation(values.size)
@@ -497,17 +502,13 @@ def _null_information(n: int, permutations: int, rng, seed) -> np.ndarray:
     """Sorted MI estimates of ``permutations`` independent pairs of rankings of n units. On ordinal ranks
     both variables are permutations of 0..n-1, so this null serves every pair with n units."""
     shuffled = np.column_stack([rng.permutation(n) for _ in range(permutations)]).astype(float)
-    null = mutual_info_regression(
-        shuffled, np.arange(n, dtype=float), n_neighbors=MI_NEIGHBOURS, random_state=seed
-    )
+    null = _mutual_info()(shuffled, np.arange(n, dtype=float), n_neighbors=MI_NEIGHBOURS, random_state=seed)
     return np.sort(null)
 
 
 def _proxy_pair(a: np.ndarray, b: np.ndarray, null: np.ndarray, rng, seed) -> dict:
     ranked_a, ranked_b = _ordinal_ranks(a, rng), _ordinal_ranks(b, rng)
-    mi = float(
-        mutual_info_regression(ranked_b[:, None], ranked_a, n_neighbors=MI_NEIGHBOURS, random_state=seed)[0]
-    )
+    mi = float(_mutual_info()(ranked_b[:, None], ranked_a, n_neighbors=MI_NEIGHBOURS, random_state=seed)[0])
     exceed = null.size - np.searchsorted(null, mi - 1e-12, side="left")
     spearman, p_spearman = spearmanr(a, b)
     return {

@@ -55,10 +55,8 @@ import numbers
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.inspection import permutation_importance
-from threadpoolctl import threadpool_limits
 
+from . import optional
 from .baselines import Forecast, _check, _check_horizon, poisson_interval
 from .errors import BeatCastInputError
 
@@ -258,7 +256,8 @@ class BoostedPoisson:
         predict_rows = self._features(block, start, np.array([until]))
         fitted = {"x": x, "y": y, "weight": weight, "x_predict": predict_rows, "estimator": None}
         if y.sum() > 0:
-            estimator = HistGradientBoostingRegressor(
+            ensemble = optional.sklearn("ensemble", "The boosted forecasting model")
+            estimator = ensemble.HistGradientBoostingRegressor(
                 loss="poisson",
                 learning_rate=self.learning_rate,
                 max_iter=self.max_iter,
@@ -287,6 +286,8 @@ class BoostedPoisson:
 
     def _threads(self):
         """Cap scikit-learn's OpenMP threads at ``n_threads`` (None: its default, every core)."""
+        from threadpoolctl import threadpool_limits  # scikit-learn's dependency, there when it is
+
         return threadpool_limits(limits=self.n_threads, user_api="openmp")
 
     def _predict_rows(self, fitted: dict, x: np.ndarray) -> np.ndarray:
@@ -317,7 +318,8 @@ class BoostedPoisson:
                 rows = np.sort(rng.choice(len(y), size=MAX_IMPORTANCE_ROWS, replace=False))
                 x, y, weight = x[rows], y[rows], weight[rows]
             with self._threads():
-                result = permutation_importance(
+                inspection = optional.sklearn("inspection", "The boosted model's feature importance")
+                result = inspection.permutation_importance(
                     fitted["estimator"],
                     x,
                     y,

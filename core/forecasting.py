@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from . import baselines, spatial_models
+from . import baselines, optional, spatial_models
 from .backtest import RollingForecasts
 from .ensemble import Ensemble
 from .errors import BeatCastInputError
@@ -142,6 +142,7 @@ def make_model(name: str, ctx: ModelContext, area=None):
     if name == "boosted":
         from .boosted import BoostedPoisson
 
+        optional.sklearn("ensemble", "The boosted forecasting model (and the ensemble, which uses it)")
         lags = tuple(sorted({ctx.days(d) for d in BOOSTED_LAG_DAYS}))
         return BoostedPoisson(
             neighbours=ctx.neighbours,

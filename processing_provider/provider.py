@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from qgis.core import QgsProcessingProvider
+from qgis.core import QgsMessageLog, QgsProcessingModelAlgorithm, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from .i18n import tr
 
 PLUGIN_DIR = Path(__file__).resolve().parent.parent
+MODELS_DIR = PLUGIN_DIR / "models"
 
 
 def algorithm_classes():
@@ -51,6 +52,33 @@ def algorithm_classes():
     ]
 
 
+def shipped_models() -> list:
+    """The example models in models/*.model3 (ids ``beatcast:<model name>``, API like the algorithms').
+
+    Their child algorithms are looked up when a model runs (each run works on a fresh copy), so loading
+    them while this provider is not yet registered is fine."""
+    models = []
+    for path in sorted(MODELS_DIR.glob("*.model3")):
+        model = QgsProcessingModelAlgorithm()
+        if model.fromFile(str(path)):
+            models.append(model)
+        else:
+            QgsMessageLog.logMessage(tr("Could not load the model {}").format(path.name), "BeatCast")
+    return models
+
+
+def report_missing_dependencies() -> None:
+    """One message-log line per optional package that is missing: what does not work, and the fix."""
+    from qgis.core import Qgis, QgsMessageLog
+
+    from ..core.optional import missing
+
+    for package, effect in missing().items():
+        QgsMessageLog.logMessage(
+            tr("{} is not installed: {}").format(package, effect), "BeatCast", Qgis.Warning
+        )
+
+
 class BeatCastProvider(QgsProcessingProvider):
     def id(self):
         return "beatcast"
@@ -65,8 +93,11 @@ class BeatCastProvider(QgsProcessingProvider):
         return QIcon(str(PLUGIN_DIR / "icon.svg"))
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS API name)
+        report_missing_dependencies()
         for cls in algorithm_classes():
             self.addAlgorithm(cls())
+        for model in shipped_models():
+            self.addAlgorithm(model)
 
     def supportedOutputVectorLayerExtensions(self):  # noqa: N802 (QGIS API name)
         # BeatCast keeps incidents, rejected rows and the run log together in one GeoPackage.

@@ -9,8 +9,18 @@
 #   demo_output/forecast_*.tif         expected incidents next week and the 90 % interval bounds
 #   demo_output/backtest_pai.png       mean PAI of each model by area flagged over the last 8 weeks
 #   demo_output/bias_audit.html        who the patrol plan's visits reach, by census group, and proxy checks
+#   demo_output/beatcast_demo.qgz      a QGIS project with every output styled, in groups (relative paths)
+#   demo_output/roll_call_pack.pdf     the roll-call map pack: overview + one page per district, marked DRAFT
+#                                      (no one has approved the demo's plan); PNG pages in roll_call_pages/
+#   demo_output/summary.html           what ran, how long each step took, the key figures, links to outputs
 #   demo_output/logs/STEP.json|.log    each step's qgis_process --json answer and its messages
 # Prints each step's results, then a table of the steps with their timings; exits non-zero when a step fails.
+#
+# With DATA=path/to/export.csv (make demo DATA=...; several files: DATA="a.csv b.csv") the same chain runs
+# on the user's own export(s) with detected fields, into DEMO_OUTPUT (default demo_output/data): import (time
+# zone TZ, default UTC; SOURCE_CRS for projected x/y without a .prj), a grid of CELL_SIZE (default 250) m over
+# the incidents' extent, weekly cube, Gi* and emerging hot spots, backtest, forecast, project and summary.
+# Patrol plan, bias audit and map pack need stations, districts and census areas: they run on the demo city.
 #
 # To add a step: write a step_NAME function that calls `run_alg NAME ALGORITHM_ID --PARAM=VALUE...`
 # (a step that runs several algorithms ends each call with `|| return 1`), and add NAME to STEPS.
@@ -19,16 +29,59 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/qgis_process.sh
 source "$ROOT/scripts/qgis_process.sh"
 
-OUT=${BEATCAST_DEMO_OUTPUT:-$ROOT/demo_output}
+DATA=${DATA:-}
+if [[ -n $DATA ]]; then
+  OUT=${BEATCAST_DEMO_OUTPUT:-$ROOT/demo_output/data}
+else
+  OUT=${BEATCAST_DEMO_OUTPUT:-$ROOT/demo_output}
+fi
 CITY=$OUT/city
 GPKG=$OUT/beatcast_demo.gpkg
 SEED=20240101
 STEPS=(democity importincidents buildgrid aggregateincidents cellcovariates timecovariates weeklycube hotspotgistar
-  emerginghotspots backtest forecastrisk patrolplan biasaudit)
+  emerginghotspots backtest forecastrisk patrolplan biasaudit project exportmappack)
 # Model indices of beatcast:forecastrisk/backtest (core/forecasting.py MODELS): 0 ensemble, 1 boosted, 2 sepp,
 # 3 prospective, 4 kde, 5 naive_recent, 6 naive_seasonal, 7 naive_long_run.
 FEATURES=(--FEATURES=dist_pois_bar --FEATURES=count_pois_bar_300m --FEATURES=dist_pois_transit_stop
   --FEATURES=count_pois_transit_stop_300m --FEATURES=dist_pois_school --FEATURES=len_roads_arterial)
+
+DATA_STEPS=(dataimport datagrid dataweeklycube hotspotgistar emerginghotspots databacktest dataforecast project)
+
+step_dataimport() {
+  local inputs=() file
+  for file in $DATA; do
+    [[ -f $file ]] || { echo "DATA: $file is not a file" >&2; return 1; }
+    inputs+=(--INPUT_FILES="$(cd "$(dirname "$file")" && pwd)/$(basename "$file")")
+  done
+  local crs=()
+  [[ -n ${SOURCE_CRS:-} ]] && crs=(--SOURCE_CRS="$SOURCE_CRS")
+  run_alg dataimport beatcast:importincidents "${inputs[@]}" "${crs[@]}" --TIMEZONE="${TZ:-UTC}" \
+    --OUTPUT="$GPKG"
+}
+
+step_datagrid() {
+  run_alg datagrid beatcast:buildgrid --EXTENT="$GPKG|layername=incidents" \
+    --INCIDENTS="$GPKG|layername=incidents" --CELL_SIZE="${CELL_SIZE:-250}" --OUTPUT="$GPKG"
+}
+
+step_dataweeklycube() {
+  run_alg dataweeklycube beatcast:aggregateincidents \
+    --INCIDENTS="$GPKG|layername=incidents" --GRID="$GPKG|layername=grid" --UNIT=3 --CUBE_NAME=weekly \
+    --OUTPUT="$GPKG"
+}
+
+step_databacktest() {
+  run_alg databacktest beatcast:backtest \
+    --CUBE="$GPKG" --CUBE_NAME=weekly --GRID="$GPKG|layername=grid" --MODELS=2,4,5,7 --PERIODS=8 \
+    --CHART="$OUT/backtest_pai.png" --OUTPUT="$GPKG"
+}
+
+step_dataforecast() {
+  run_alg dataforecast beatcast:forecastrisk \
+    --CUBE="$GPKG" --CUBE_NAME=weekly --GRID="$GPKG|layername=grid" --MODEL=2 --HORIZON=0 \
+    --HOTSPOT_AREA=5 --SEED=1 --EXPECTED_RASTER="$OUT/forecast_expected.tif" \
+    --LOWER_RASTER="$OUT/forecast_lower90.tif" --UPPER_RASTER="$OUT/forecast_upper90.tif" --OUTPUT="$GPKG"
+}
 
 step_democity() {
   run_alg democity beatcast:democity --SEED="$SEED" --OUTPUT_FOLDER="$CITY"
@@ -130,6 +183,20 @@ step_biasaudit() {
     --REPORT="$OUT/bias_audit.html" --OUTPUT="$GPKG"
 }
 
+step_project() {
+  echo "== project: scripts/demo_project.py $OUT"
+  /usr/bin/python3 "$ROOT/scripts/demo_project.py" "$OUT" 2>"$OUT/logs/project.log" ||
+    { tail -n 20 "$OUT/logs/project.log" >&2; return 1; }
+}
+
+# The pack needs a project (layout export): the demo's own. DRAFT: the demo's plan has no approval.
+step_exportmappack() {
+  run_alg exportmappack beatcast:exportmappack --PROJECT_PATH="$OUT/beatcast_demo.qgz" \
+    --PLAN="$GPKG" --DISTRICTS="$CITY/districts.geojson" --DISTRICT_FIELD=district_id --PAPER=0 \
+    --SHIFT_LABEL="Demo night shift 22:00-06:00" --DRAFT=true \
+    --OUTPUT_PDF="$OUT/roll_call_pack.pdf" --PNG_FOLDER="$OUT/roll_call_pages"
+}
+
 step_aggregateincidents() {
   run_alg aggregateincidents beatcast:aggregateincidents \
     --INCIDENTS="$GPKG|layername=incidents" --GRID="$GPKG|layername=grid" \
@@ -169,13 +236,14 @@ PY
 
 main() {
   mkdir -p "$OUT/logs"
-  rm -rf "$CITY" "$GPKG" "$OUT"/logs/*
+  rm -rf "$CITY" "$GPKG" "$OUT"/logs/* "$OUT"/roll_call_pages "$OUT"/*.cube.npz
   QP_DIR=$(mktemp -d -t beatcast-demo.XXXXXX)
   trap 'rm -rf "$QP_DIR"' EXIT
   beatcast_qp_setup "$QP_DIR"
 
-  local names=() seconds=() states=() failed=0 step t0 ds
-  for step in "${STEPS[@]}"; do
+  local names=() seconds=() states=() failed=0 step t0 ds steps=("${STEPS[@]}")
+  [[ -n $DATA ]] && steps=("${DATA_STEPS[@]}")
+  for step in "${steps[@]}"; do
     t0=$(date +%s%N)
     if "step_$step"; then states+=(ok); else states+=(FAILED); failed=1; fi
     names+=("$step")
@@ -190,7 +258,11 @@ main() {
   for i in "${!names[@]}"; do
     printf '%-20s %9s  %s\n' "${names[$i]}" "${seconds[$i]}" "${states[$i]}"
   done
-  echo "outputs: $OUT"
+  for i in "${!names[@]}"; do
+    printf '%s\t%s\t%s\n' "${names[$i]}" "${seconds[$i]}" "${states[$i]}"
+  done >"$OUT/logs/timings.tsv"
+  /usr/bin/env python3 "$ROOT/scripts/demo_summary.py" "$OUT" || failed=1
+  echo "outputs: $OUT (open beatcast_demo.qgz in QGIS; summary.html in a browser)"
   return "$failed"
 }
 
