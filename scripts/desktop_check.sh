@@ -11,6 +11,8 @@
 # Prints "screenshot: ... plugin active: yes|no  error lines: N"; exit 0 when the plugin is active and the
 # log holds no Python error and no critical BeatCast message. Needs qgis and xvfb (make setup).
 # The user's QGIS profile and home are untouched: the profile, HOME and XDG folders are temporary.
+# BEATCAST_PLUGIN_ZIP=path/to/beatcast-x.y.z.zip installs that release instead of linking the checkout, as
+# Plugins > Install from ZIP does: unzipped into the fresh profile's python/plugins folder.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 out=$(realpath -m "${1:-$ROOT/demo_output/desktop_check.png}")
@@ -32,7 +34,13 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/plugins" "$work/profiles/default/QGIS" "$work/profiles/default/python" "$work/home" "$work/rt"
 chmod 700 "$work/rt"
-ln -s "$ROOT" "$work/plugins/beatcast"
+if [[ -n ${BEATCAST_PLUGIN_ZIP:-} ]]; then
+  mkdir -p "$work/profiles/default/python/plugins"
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+    "$BEATCAST_PLUGIN_ZIP" "$work/profiles/default/python/plugins" || exit 1
+else
+  ln -s "$ROOT" "$work/plugins/beatcast"
+fi
 cat >"$work/profiles/default/QGIS/QGIS3.ini" <<INI
 [PythonPlugins]
 beatcast=true

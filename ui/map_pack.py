@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from qgis.core import (
     QgsApplication,
     QgsClassificationQuantile,
@@ -55,17 +54,19 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtCore import QSize, Qt, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, QVariant
 from qgis.PyQt.QtGui import QColor, QFont
 
-from ..core import gpkg
+from ..core import gpkg, roll_call
 from ..core.errors import BeatCastInputError
+from ..processing_provider.i18n import tr
 
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0), "Letter": (279.4, 215.9)}  # landscape, mm
-DISCLAIMER = (
-    "A forecast is not grounds for a stop, search or arrest. It describes places and times, never people."
+DISCLAIMER = QT_TRANSLATE_NOOP(
+    "@default",
+    "A forecast is not grounds for a stop, search or arrest. It describes places and times, never people.",
 )
-DRAFT_TEXT = "DRAFT – NOT APPROVED"
+DRAFT_TEXT = QT_TRANSLATE_NOOP("@default", "DRAFT – NOT APPROVED")
 STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
 FONT = "DejaVu Sans"
 NAVY, GREEN, RED, GREY = QColor(8, 48, 107), QColor(26, 110, 50), QColor(190, 20, 30), QColor(90, 90, 90)
@@ -120,7 +121,7 @@ def _graduate(layer: QgsVectorLayer, field: str = "expected", classes: int = 6) 
 def _districts_memory(source, field: str, crs, transform_context) -> tuple[QgsVectorLayer, list[str]]:
     """The districts as a memory layer in the plan's CRS holding the name field only (no other attribute
     of the user's layer reaches the pack)."""
-    layer = QgsVectorLayer(f"Polygon?crs={crs.authid() or 'EPSG:4326'}", "Districts", "memory")
+    layer = QgsVectorLayer(f"Polygon?crs={crs.authid() or 'EPSG:4326'}", tr("Districts"), "memory")
     if not crs.authid():
         layer.setCrs(crs)
     layer.dataProvider().addAttributes([QgsField("district", QVariant.String)])
@@ -178,48 +179,11 @@ def _focus_layer(districts: QgsVectorLayer, name: str) -> QgsVectorLayer:
 # -- tables ------------------------------------------------------------------------------------------------
 
 
-def plan_tables(gpkg_path: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """patrol_zones (with ``dwell`` minutes from the schedule), patrol_schedule and patrol_routes."""
-    try:
-        zones = gpkg.read_table(gpkg_path, "patrol_zones")
-        schedule = gpkg.read_table(gpkg_path, "patrol_schedule")
-        routes = gpkg.read_table(gpkg_path, "patrol_routes")
-    except (KeyError, FileNotFoundError) as error:
-        raise BeatCastInputError(f"PLAN: {error}; run beatcast:patrolplan into this GeoPackage") from error
-    dwell = (schedule["depart_minute"] - schedule["arrive_minute"]).groupby(schedule["zone_rank"]).sum()
-    zones["dwell"] = zones["rank"].map(dwell).fillna(0.0)
-    return zones.sort_values("rank"), schedule, routes
-
-
-def _zone_rows(zones: pd.DataFrame) -> list[list[str]]:
-    return [
-        [str(int(z.rank)), str(z.district or "–"), f"{z.expected:.2f}", str(int(z.visits)), f"{z.dwell:.0f}"]
-        for z in zones.itertuples()
-    ]
-
-
-def _visit_rows(schedule: pd.DataFrame) -> list[list[str]]:
-    ordered = schedule.sort_values(["arrive_minute", "unit"])
-    return [
-        [str(int(v.unit)), str(int(v.stop)), str(int(v.zone_rank)), v.arrive, v.depart]
-        for v in ordered.itertuples()
-    ]
-
-
-def _unit_rows(schedule: pd.DataFrame, routes: pd.DataFrame) -> list[list[str]]:
-    rows = []
-    for route in routes.sort_values("unit").itertuples():
-        stops = schedule[schedule["unit"] == route.unit].sort_values("stop")
-        order = " › ".join(str(int(r)) for r in stops["zone_rank"]) or "–"
-        rows.append([str(int(route.unit)), str(route.station), order, str(route.back)])
-    return rows
-
-
 def _limit(rows: list[list[str]], capacity: int, columns: int) -> list[list[str]]:
     if len(rows) <= capacity:
         return rows
     kept = rows[: max(capacity - 1, 0)]
-    return [*kept, [f"+{len(rows) - len(kept)} more", *[""] * (columns - 1)]]
+    return [*kept, [tr("+{} more").format(len(rows) - len(kept)), *[""] * (columns - 1)]]
 
 
 # -- layout items ------------------------------------------------------------------------------------------
@@ -347,15 +311,19 @@ def _approval_lines(approval, draft: bool) -> tuple[str, str, QColor]:
     if not draft:
         when = str(approval.time_utc).replace("T", " ")[:16]
         return (
-            f"APPROVED by {approval.by}",
-            f"{when} UTC · decision {approval.run_id[:8]}\nRationale: {approval.rationale[:220]}",
+            tr("APPROVED by {}").format(approval.by),
+            tr("{} UTC · decision {}\nRationale: {}").format(
+                when, approval.run_id[:8], approval.rationale[:220]
+            ),
             GREEN,
         )
-    detail = "No approval is recorded for this plan: not for roll call."
+    detail = tr("No approval is recorded for this plan: not for roll call.")
     if approval is not None:
-        state = "approved, but the plan changed since" if approval.approved else approval.decision
-        detail = f"Latest decision: {state} ({approval.by}, {str(approval.time_utc)[:16]} UTC)."
-    return DRAFT_TEXT, detail, RED
+        state = tr("approved, but the plan changed since") if approval.approved else tr(approval.decision)
+        detail = tr("Latest decision: {} ({}, {} UTC).").format(
+            state, approval.by, str(approval.time_utc)[:16]
+        )
+    return tr(DRAFT_TEXT), detail, RED
 
 
 # -- the pack ----------------------------------------------------------------------------------------------
@@ -370,7 +338,7 @@ def _default_shift_label(gpkg_path: str) -> str:
         values = dict(zip(summary["key"], summary["value"], strict=True))
         start, end = values.get("forecast from (local)", ""), values.get("forecast to (local)", "")
         if start:
-            label.append(f"forecast {start[:10]} → {end[:10]}")
+            label.append(tr("forecast {} → {}").format(start[:10], end[:10]))
     except (KeyError, FileNotFoundError):
         pass
     runs = runlog.read_runs(gpkg_path)
@@ -379,7 +347,9 @@ def _default_shift_label(gpkg_path: str) -> str:
         import json
 
         params = json.loads(plans["parameters_json"].iloc[-1] or "{}")
-        label.insert(0, f"Shift {params.get('SHIFT_START', '?')}, {params.get('SHIFT_MINUTES', '?')} min")
+        label.insert(
+            0, tr("Shift {}, {} min").format(params.get("SHIFT_START", "?"), params.get("SHIFT_MINUTES", "?"))
+        )
     return " · ".join(label)
 
 
@@ -391,7 +361,7 @@ def build_map_pack(
     districts_layer,
     district_field: str,
     paper: str = "A4",
-    title: str = "Roll-call map pack",
+    title: str | None = None,
     shift_label: str = "",
     include_incident_points: bool = False,
     feedback=None,
@@ -408,20 +378,20 @@ def build_map_pack(
         raise BeatCastInputError(f"PAPER: {paper!r} is not one of {', '.join(PAPERS)}")
     if draft is None:
         draft = approval is None or not approval.approved or approval.plan_changed
-    zones, schedule, routes = plan_tables(gpkg_path)
+    zones, schedule, routes = roll_call.plan_tables(gpkg_path)
     context = project.transformContext() if project is not None else QgsCoordinateTransformContext()
     pack = QgsProject()
-    cells = _gpkg_layer(gpkg_path, "forecast_cells", "Forecast: expected incidents per cell")
+    cells = _gpkg_layer(gpkg_path, "forecast_cells", tr("Forecast: expected incidents per cell"))
     if cells is None:
         raise BeatCastInputError(f"PLAN: {gpkg_path} has no forecast_cells layer (run beatcast:forecastrisk)")
     _graduate(cells)
     pack.setCrs(cells.crs())
     layers = {"cells": cells}
     for key, table, name, style in (
-        ("hotspots", "forecast_hotspots", "Hotspot zones", "hotspot_zones"),
-        ("zones", "patrol_zones", "Patrol zones (rank)", "patrol_zones"),
-        ("overview_zones", "patrol_zones", "Patrol zones (rank)", "patrol_zones"),
-        ("routes", "patrol_routes", "Patrol routes (unit)", "patrol_routes"),
+        ("hotspots", "forecast_hotspots", tr("Hotspot zones"), "hotspot_zones"),
+        ("zones", "patrol_zones", tr("Patrol zones (rank)"), "patrol_zones"),
+        ("overview_zones", "patrol_zones", tr("Patrol zones (rank)"), "patrol_zones"),
+        ("routes", "patrol_routes", tr("Patrol routes (unit)"), "patrol_routes"),
     ):
         layer = _gpkg_layer(gpkg_path, table, name)
         if layer is not None:
@@ -438,7 +408,7 @@ def build_map_pack(
         settings.setFormat(text)
         layers["overview_zones"].setLabeling(QgsVectorLayerSimpleLabeling(settings))
     if include_incident_points:
-        incidents = _gpkg_layer(gpkg_path, "incidents", "Incidents")
+        incidents = _gpkg_layer(gpkg_path, "incidents", tr("Incidents"))
         if incidents is None and feedback is not None:
             feedback.pushWarning("INCIDENT_POINTS: the plan GeoPackage has no incidents layer")
         elif incidents is not None:
@@ -458,17 +428,18 @@ def build_map_pack(
     layout.pack_project = pack  # keeps the layers' project alive as long as the layout
     city_extent = districts.extent()
     city_extent.combineExtentWith(cells.extent())
-    pages = [("City overview", city_extent, stack("incidents", "routes", "overview_zones", "hotspots",
+    pages = [(tr("City overview"), city_extent, stack("incidents", "routes", "overview_zones", "hotspots",
                                                   "districts", "cells"), zones, schedule)]  # fmt: skip
     for name in names:
         focus = _focus_layer(districts, name)
         pack.addMapLayer(focus, False)
         inside = zones[zones["district"].astype(str) == name]
-        pages.append((f"District {name}", focus.extent(), [focus, *stack("incidents", "routes", "zones",
-                      "hotspots", "districts", "cells")], inside,
-                      schedule[schedule["zone_rank"].isin(inside["rank"])]))  # fmt: skip
+        page_layers = [focus, *stack("incidents", "routes", "zones", "hotspots", "districts", "cells")]
+        visits = schedule[schedule["zone_rank"].isin(inside["rank"])]
+        pages.append((tr("District {}").format(name), focus.extent(), page_layers, inside, visits))
     sheet = {
-        "size": PAPERS[paper], "title": title, "shift": shift_label or _default_shift_label(gpkg_path),
+        "size": PAPERS[paper], "title": title or tr("Roll-call map pack"),
+        "shift": shift_label or _default_shift_label(gpkg_path),
         "legend": legend_layers, "routes": routes, "schedule": schedule, "approval": approval, "draft": draft,
         "plan_run_id": plan_run_id, "pages": len(pages),
     }  # fmt: skip
@@ -498,7 +469,7 @@ def _draw_page(page: _Page, sheet: dict, subtitle: str, extent, map_layers, zone
     right_w = width * 0.58 - margin - 2
     page.label(sheet["shift"], width - margin - 2 - right_w, margin + 1, right_w, 8, 10, True, white,
                Qt.AlignRight, item_id="shift")  # fmt: skip
-    run = f"Plan run {sheet['plan_run_id'][:12]} · page {page.index + 1} of {sheet['pages']}"
+    run = tr("Plan run {} · page {} of {}").format(sheet["plan_run_id"][:12], page.index + 1, sheet["pages"])
     page.label(run, width - margin - 2 - right_w, margin + 9, right_w, 7, 8, False, pale, Qt.AlignRight)
     # Map, north arrow, scale bar, and the DRAFT mark across the map.
     map_h = bottom - top
@@ -516,7 +487,7 @@ def _draw_page(page: _Page, sheet: dict, subtitle: str, extent, map_layers, zone
     if sheet["draft"]:  # a banner across the top of the map, on white so it reads over the red cells
         banner_w, banner_x = min(map_w - 36, 150.0), margin + 4
         page.box(banner_x, top + 3, banner_w, 13, QColor(255, 255, 255, 225), RED)
-        page.label(DRAFT_TEXT, banner_x, top + 3, banner_w, 13, min(24.0, banner_w / 6), True, RED,
+        page.label(tr(DRAFT_TEXT), banner_x, top + 3, banner_w, 13, min(24.0, banner_w / 6), True, RED,
                    Qt.AlignHCenter, item_id="draft_mark")  # fmt: skip
     # Right panel: approval, legend, zones table, visit order.
     heading, detail, color = _approval_lines(sheet["approval"], sheet["draft"])
@@ -528,27 +499,28 @@ def _draw_page(page: _Page, sheet: dict, subtitle: str, extent, map_layers, zone
     y, row_h, title_h = top + 22 + legend_h + 1, 4.6, 6.0
     overview = page.index == 0
     if overview:
-        visit_title = "Units and visit order (zone ranks)"
-        visit_rows = _unit_rows(sheet["schedule"], sheet["routes"])
+        visit_title = tr("Units and visit order (zone ranks)")
+        visit_rows = roll_call.unit_rows(sheet["schedule"], sheet["routes"])
         visit_headings, visit_weights = (
-            ["Unit", "Station", "Zones in visit order", "Back"],
+            [tr("Unit"), tr("Station"), tr("Zones in visit order"), tr("Back")],
             [1, 1.3, 6.5, 1.2],
         )
     else:
-        visit_title, visit_rows = "Visit order in this district", _visit_rows(visits)
-        visit_headings, visit_weights = ["Unit", "Stop", "Zone", "Arrive", "Depart"], [1, 1, 1, 1.3, 1.3]
+        visit_title, visit_rows = tr("Visit order in this district"), roll_call.visit_rows(visits)
+        visit_headings = [tr("Unit"), tr("Stop"), tr("Zone"), tr("Arrive"), tr("Depart")]
+        visit_weights = [1, 1, 1, 1.3, 1.3]
     # Rows that fit under the two titles and headers; the visit order gets what it needs up to half.
     # A long zone sequence wraps: it counts as the lines it takes (about 1.55 mm a character at 7.5 pt).
     text_w = (panel_w - 2.2 * len(visit_weights)) * max(visit_weights) / sum(visit_weights)
     lines = [max(1, math.ceil(len(max(row, key=len)) * 1.55 / text_w)) for row in visit_rows] or [1]
     capacity = int((bottom - y - 2 * title_h - 4) / row_h) - 2
     n_visits = min(sum(lines), max(capacity // 2, 1))
-    zone_rows = _limit(_zone_rows(zones), max(capacity - n_visits, 1), 5)
+    zone_rows = _limit(roll_call.zone_rows(zones), max(capacity - n_visits, 1), 5)
     fitting = int(np.searchsorted(np.cumsum(lines), capacity - len(zone_rows), side="right"))
     visit_rows = _limit(visit_rows, max(fitting, 1), len(visit_headings))
-    page.label("Top patrol zones" if overview else "Patrol zones in this district", panel_x, y, panel_w,
-               title_h, 9, True, NAVY)  # fmt: skip
-    headings = ["Rank", "District", "Expected", "Visits", "Dwell (min)"]
+    zones_title = tr("Top patrol zones") if overview else tr("Patrol zones in this district")
+    page.label(zones_title, panel_x, y, panel_w, title_h, 9, True, NAVY)
+    headings = [tr("Rank"), tr("District"), tr("Expected"), tr("Visits"), tr("Dwell (min)")]
     page.table(headings, [1, 1.4, 1.4, 1.1, 1.5], zone_rows, panel_x, y + title_h, panel_w,
                row_h * (len(zone_rows) + 1) + 1, item_id="zones_table")  # fmt: skip
     y += title_h + row_h * (len(zone_rows) + 1) + 3
@@ -556,7 +528,9 @@ def _draw_page(page: _Page, sheet: dict, subtitle: str, extent, map_layers, zone
     page.table(visit_headings, visit_weights, visit_rows, panel_x, y + title_h, panel_w,
                bottom - y - title_h, item_id="visits_table")  # fmt: skip
     # Footer: the standing disclaimer.
-    page.label(DISCLAIMER, margin, bottom + 1.5, width - 2 * margin, 7, 8.5, True, GREY, item_id="disclaimer")
+    page.label(
+        tr(DISCLAIMER), margin, bottom + 1.5, width - 2 * margin, 7, 8.5, True, GREY, item_id="disclaimer"
+    )
 
 
 def layout_texts(layout: QgsPrintLayout, page: int | None = None) -> list[str]:
