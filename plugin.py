@@ -70,6 +70,9 @@ class BeatCastPlugin:
                     remove(MENU, action)
                 action.deleteLater()
             for dock in self.docks.values():
+                stop = getattr(dock.panel, "stop", None)  # the watch dock: its timer and running poll
+                if stop is not None:
+                    stop()
                 remove = getattr(self.iface, "removeDockWidget", None)
                 if remove is not None:
                     remove(dock)

@@ -87,8 +87,8 @@ def test_docks_open_with_the_iface_and_unload_removes_them(qgis_iface, monkeypat
     monkeypatch.setattr(plugin_module, "QgsApplication", application)
     plugin = beatcast.classFactory(qgis_iface)
     plugin.initGui()
-    assert set(plugin.docks) == {"model_runs", "review", "export"}
-    assert len(plugin.actions) == 3 and all(a.isCheckable() for a in plugin.actions)
+    assert set(plugin.docks) == {"model_runs", "review", "export", "watch"}
+    assert len(plugin.actions) == 4 and all(a.isCheckable() for a in plugin.actions)
     runs = plugin.docks["model_runs"].panel
     assert runs.modelCombo.count() == len(forecasting.MODELS) and runs.historyTable.columnCount() == 4
     review = plugin.docks["review"].panel
