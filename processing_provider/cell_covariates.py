@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 from qgis.core import (
@@ -103,7 +105,9 @@ class CellCovariatesAlgorithm(BeatCastAlgorithm):
     N_FIELDS = "N_FIELDS"
 
     def shortHelpString(self):
-        docs = "".join(f"<li><b>{k}</b>: {tr(v)}</li>" for k, v in covariates.FIELD_DOCS.items())
+        # Field patterns hold <layer>, <r>...: escaped, or the help panel would take them for tags.
+        items = covariates.FIELD_DOCS.items()
+        docs = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(tr(v))}</li>" for k, v in items)
         return tr(
             "<p>Adds covariates to every cell of a BeatCast grid, for the forecasting models and the bias "
             "audit: distance to the nearest feature and features within a radius of each point layer "

@@ -57,10 +57,10 @@ class ExportMapPack(BeatCastAlgorithm):
             "<b>PLAN_RUN_ID</b>: the patrol plan run to print (empty: the newest one).</p>"
             "<p><b>Approval</b>: a plan is printed only when its latest decision in the GeoPackage's run log "
             "is <i>approved</i> and the plan tables (patrol_zones, patrol_routes, patrol_schedule) are "
-            "unchanged since (a sha256 taken at approval). Record a decision with "
-            "beatcast.core.approval.record_decision(gpkg, plan_run_id, 'approved' or 'rejected', name, "
-            "rationale). A rejected plan, a plan without a decision, or one edited after its approval can "
-            "only be exported with DRAFT: every page then says DRAFT – NOT APPROVED.</p>"
+            "unchanged since (a sha256 taken at approval). Record the decision in the Parameter review dock "
+            "(or in Python: beatcast.core.approval.record_decision(gpkg, plan_run_id, 'approved' or "
+            "'rejected', name, rationale)). A rejected plan, a plan without a decision, or one edited after "
+            "its approval can only be exported with DRAFT: every page then says DRAFT – NOT APPROVED.</p>"
             "<p>The PDF is written to a temporary file and moved into place, so a failed or cancelled run "
             "leaves no half-written file; PNG_FOLDER adds one PNG per page. The export is appended to the "
             "PLAN run log with the PDF's sha256. Outputs: the PDF, the number of PAGES and the APPROVAL "
@@ -116,7 +116,7 @@ class ExportMapPack(BeatCastAlgorithm):
         decision = approval.latest_decision(plan, run_id)
         if draft:
             return decision
-        hint = tr("record a decision with beatcast.core.approval.record_decision, or export with DRAFT")
+        hint = tr("record a decision in the Parameter review dock, or export with DRAFT")
         if decision is None:
             raise BeatCastInputError(
                 tr("PLAN: patrol plan run {} in {} has no approval: {}").format(run_id, plan, hint)

@@ -67,6 +67,8 @@ DISCLAIMER = QT_TRANSLATE_NOOP(
     "A forecast is not grounds for a stop, search or arrest. It describes places and times, never people.",
 )
 DRAFT_TEXT = QT_TRANSLATE_NOOP("@default", "DRAFT – NOT APPROVED")
+# Decisions, shown with tr(decision).
+DECISIONS = (QT_TRANSLATE_NOOP("@default", "approved"), QT_TRANSLATE_NOOP("@default", "rejected"))
 STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
 FONT = "DejaVu Sans"
 NAVY, GREEN, RED, GREY = QColor(8, 48, 107), QColor(26, 110, 50), QColor(190, 20, 30), QColor(90, 90, 90)
