@@ -188,14 +188,19 @@ def resolve_thresholds(thresholds=None) -> dict[str, float]:
     for key, value in (thresholds or {}).items():
         if key not in out:
             raise BeatCastInputError(f"thresholds: unknown key {key!r}; expected one of {sorted(out)}")
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            raise BeatCastInputError(f"thresholds[{key}] must be a number, got {value!r}") from None
-        if not math.isfinite(value) or value < 0:
-            raise BeatCastInputError(f"thresholds[{key}] must be a number >= 0, got {value}")
-        out[key] = value
+        out[key] = threshold_number(key, value)
     return out
+
+
+def threshold_number(key: str, value) -> float:
+    """``value`` as a finite float >= 0, or BeatCastInputError naming ``thresholds[key]``."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise BeatCastInputError(f"thresholds[{key}] must be a number, got {value!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise BeatCastInputError(f"thresholds[{key}] must be a number >= 0, got {value}")
+    return value
 
 
 def area_exposure(cell_exposure, overlap) -> np.ndarray:

@@ -66,7 +66,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from .audit import area_exposure
+from .audit import area_exposure, threshold_number
 from .errors import BeatCastInputError
 from .hotspots import check_weights, fdr_cutoff
 from .metrics import pai
@@ -157,12 +157,7 @@ def resolve_thresholds(thresholds=None) -> dict[str, float | None]:
         if key == "cusum_h" and value is None:
             out[key] = None
             continue
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            raise BeatCastInputError(f"thresholds[{key}] must be a number, got {value!r}") from None
-        if not math.isfinite(value) or value < 0:
-            raise BeatCastInputError(f"thresholds[{key}] must be a number >= 0, got {value}")
+        value = threshold_number(key, value)
         if key in _PROBABILITIES and not 0 < value < 1:
             raise BeatCastInputError(f"thresholds[{key}] must be a probability between 0 and 1, got {value}")
         if key == "refresh_share" and value > 1:

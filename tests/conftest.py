@@ -227,3 +227,34 @@ def demo_forecast(demo_cube, tmp_path_factory):
         },
     )
     return f"{out / 'forecast.gpkg'}|layername=forecast_cells"
+
+
+@pytest.fixture(scope="session")
+def demo_plan(demo_city_dir, demo_forecast, tmp_path_factory):
+    """A copy of the session forecast with a patrol plan written into it (5 units over the roads, a zone per
+    district at least): the GeoPackage the map pack, approval and dock tests copy before changing it."""
+    import shutil
+
+    import processing
+
+    plan = tmp_path_factory.mktemp("demo_plan") / "plan.gpkg"
+    shutil.copyfile(demo_forecast.split("|")[0], plan)
+    processing.run("beatcast:patrolplan", {
+        "FORECAST": f"{plan}|layername=forecast_cells", "FIELD": "expected", "CANDIDATES": 30,
+        "STATIONS": str(demo_city_dir / "stations.geojson"), "UNITS": 5, "SHIFT_START": "22:00",
+        "SHIFT_MINUTES": 240, "DWELL_MINUTES": 15, "ROADS": str(demo_city_dir / "roads.geojson"),
+        "SPEED_FIELD": "speed_kmh", "SPLIT_CROSSINGS": True,
+        "DISTRICTS": str(demo_city_dir / "districts.geojson"), "DISTRICT_FIELD": "district_id",
+        "MIN_PER_DISTRICT": 1, "ROUTE_TIME_LIMIT": 2, "OUTPUT": str(plan),
+    })  # fmt: skip
+    return plan
+
+
+EXPORTS = {"rms_reports": "rms", "cad_calls": "cad", "calls_911": "911"}  # file stem -> truth's source
+
+
+def write_export_rows(source: Path, target: Path, keep) -> None:
+    """The export's header and the data rows whose numbers (1-based) are in ``keep``, bytes unchanged: a
+    daily file cut from the demo city's exports."""
+    lines = source.read_bytes().splitlines(keepends=True)
+    target.write_bytes(b"".join([lines[0], *(lines[i] for i in sorted(keep) if i < len(lines))]))

@@ -7,17 +7,11 @@ import sqlite3
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EXPORTS, write_export_rows
 
 from beatcast.core import cube_store, gpkg
 
-EXPORTS = {"rms_reports": "rms", "cad_calls": "cad", "calls_911": "911"}
 SPLIT = pd.Timestamp("2024-06-01")
-
-
-def _write_rows(source, target, keep):
-    """The export's header and the data rows whose numbers (1-based) are in ``keep``, bytes unchanged."""
-    lines = source.read_bytes().splitlines(keepends=True)
-    target.write_bytes(b"".join([lines[0], *(lines[i] for i in sorted(keep) if i < len(lines))]))
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +30,11 @@ def arrivals(demo_city_dir, tmp_path_factory):
         rows = truth[truth["source"] == short]
         number = rows["row_number"].astype(int)
         late = rows["day"] >= SPLIT
-        _write_rows(demo_city_dir / "exports" / f"{name}.csv", folders["history"] / f"{name}.csv",
+        write_export_rows(demo_city_dir / "exports" / f"{name}.csv", folders["history"] / f"{name}.csv",
                     set(number[~late]))  # fmt: skip
         for k, folder in enumerate(("day1", "day2")):
             on = rows["day"] == SPLIT + pd.Timedelta(days=k)
-            _write_rows(demo_city_dir / "exports" / f"{name}.csv",
+            write_export_rows(demo_city_dir / "exports" / f"{name}.csv",
                         folders[folder] / f"{name}_{(SPLIT + pd.Timedelta(days=k)):%Y-%m-%d}.csv",
                         set(number[on]))  # fmt: skip
     return folders

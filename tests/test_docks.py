@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from qgis.core import (
     Qgis,
-    QgsApplication,
     QgsGraduatedSymbolRenderer,
     QgsProcessingRegistry,
     QgsProject,
@@ -21,7 +20,6 @@ from qgis.core import (
 import beatcast
 from beatcast import plugin as plugin_module
 from beatcast.core import approval, forecasting
-from beatcast.processing_provider.export_map_pack import ExportMapPack
 
 N_DISTRICTS = 5
 APPROVER = "Sgt. Dana Reyes"
@@ -46,29 +44,6 @@ def docks(qgis_iface, beatcast_provider):
     for dock in created.values():
         dock.deleteLater()
     QgsProject.instance().removeAllMapLayers()
-
-
-@pytest.fixture(scope="module")
-def export_algorithm(beatcast_provider):
-    if QgsApplication.processingRegistry().algorithmById("beatcast:exportmappack") is None:
-        beatcast_provider.addAlgorithm(ExportMapPack())
-    return "beatcast:exportmappack"
-
-
-@pytest.fixture(scope="module")
-def plan_gpkg(demo_city_dir, demo_forecast, tmp_path_factory):
-    """A copy of the session forecast with a patrol plan written into it."""
-    import processing
-
-    plan = tmp_path_factory.mktemp("docks_plan") / "plan.gpkg"
-    shutil.copyfile(demo_forecast.split("|")[0], plan)
-    processing.run("beatcast:patrolplan", {
-        "FORECAST": f"{plan}|layername=forecast_cells", "FIELD": "expected", "CANDIDATES": 30,
-        "STATIONS": str(demo_city_dir / "stations.geojson"), "UNITS": 4, "SHIFT_START": "22:00",
-        "SHIFT_MINUTES": 240, "DWELL_MINUTES": 15, "DISTRICTS": str(demo_city_dir / "districts.geojson"),
-        "DISTRICT_FIELD": "district_id", "MIN_PER_DISTRICT": 1, "ROUTE_TIME_LIMIT": 2, "OUTPUT": str(plan),
-    })  # fmt: skip
-    return plan
 
 
 def _copy(source: Path, folder: Path) -> Path:
@@ -189,8 +164,8 @@ def test_cancel_stops_the_chain(docks, demo_cube, tmp_path):
     assert any(item.level() == Qgis.Critical for item in panel.message_bar.items())
 
 
-def test_review_approval_appends_an_immutable_record(docks, plan_gpkg, tmp_path):
-    plan = _copy(plan_gpkg, tmp_path)
+def test_review_approval_appends_an_immutable_record(docks, demo_plan, tmp_path):
+    plan = _copy(demo_plan, tmp_path)
     panel = docks["review"].panel
     panel.gpkgWidget.setFilePath(str(plan))
     run_id = approval.latest_plan_run(plan)
@@ -232,10 +207,8 @@ def _pdf_pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
 
 
-def test_export_refuses_a_plan_without_approval_then_exports(
-    docks, export_algorithm, plan_gpkg, demo_city_dir, tmp_path
-):
-    plan = _copy(plan_gpkg, tmp_path)
+def test_export_refuses_a_plan_without_approval_then_exports(docks, demo_plan, demo_city_dir, tmp_path):
+    plan = _copy(demo_plan, tmp_path)
     districts = QgsVectorLayer(str(demo_city_dir / "districts.geojson"), "districts", "ogr")
     QgsProject.instance().addMapLayer(districts)
     panel = docks["export"].panel

@@ -11,40 +11,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from qgis.core import QgsApplication, QgsProcessingException, QgsProject, QgsVectorLayer
+from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
 
 from beatcast.core import approval, runlog
-from beatcast.processing_provider.export_map_pack import ExportMapPack
 from beatcast.ui import map_pack
 
 APPROVER = "Sgt. Dana Reyes"
+EXPORT = "beatcast:exportmappack"
 N_DISTRICTS = 5  # the demo city's D1..D5
-
-
-@pytest.fixture(scope="module")
-def export_algorithm(beatcast_provider):
-    # Until provider.py lists it, register the algorithm here (guarded, so it keeps working after).
-    if QgsApplication.processingRegistry().algorithmById("beatcast:exportmappack") is None:
-        beatcast_provider.addAlgorithm(ExportMapPack())
-    return "beatcast:exportmappack"
-
-
-@pytest.fixture(scope="module")
-def plan_gpkg(demo_city_dir, demo_forecast, tmp_path_factory):
-    """A copy of the session forecast with a patrol plan written into it (the session fixture stays as is)."""
-    import processing
-
-    plan = tmp_path_factory.mktemp("map_pack") / "plan.gpkg"
-    shutil.copyfile(demo_forecast.split("|")[0], plan)
-    processing.run("beatcast:patrolplan", {
-        "FORECAST": f"{plan}|layername=forecast_cells", "FIELD": "expected", "CANDIDATES": 30,
-        "STATIONS": str(demo_city_dir / "stations.geojson"), "UNITS": 5, "SHIFT_START": "22:00",
-        "SHIFT_MINUTES": 240, "DWELL_MINUTES": 15, "ROADS": str(demo_city_dir / "roads.geojson"),
-        "SPEED_FIELD": "speed_kmh", "SPLIT_CROSSINGS": True,
-        "DISTRICTS": str(demo_city_dir / "districts.geojson"), "DISTRICT_FIELD": "district_id",
-        "MIN_PER_DISTRICT": 1, "ROUTE_TIME_LIMIT": 2, "OUTPUT": str(plan),
-    })  # fmt: skip
-    return plan
 
 
 def _copy(plan, tmp_path):
@@ -87,45 +61,43 @@ def _personal_names(city: Path, n: int = 40) -> list[str]:
     return names.sample(n, random_state=1).tolist()
 
 
-def test_export_is_refused_without_approval(export_algorithm, plan_gpkg, demo_city_dir, tmp_path):
+def test_export_is_refused_without_approval(demo_plan, demo_city_dir, tmp_path):
     import processing
 
-    plan = _copy(plan_gpkg, tmp_path)
+    plan = _copy(demo_plan, tmp_path)
     run_id = approval.latest_plan_run(plan)
     with pytest.raises(QgsProcessingException, match=f"patrol plan run {run_id} .* has no approval"):
-        processing.run(export_algorithm, _params(plan, demo_city_dir, tmp_path))
+        processing.run(EXPORT, _params(plan, demo_city_dir, tmp_path))
     assert not (tmp_path / "pack" / "roll_call.pdf").exists()
     assert not list((tmp_path / "pack").glob("*")) if (tmp_path / "pack").exists() else True
     approval.record_decision(plan, run_id, "rejected", "Lt. Morgan", "Zone 2 covers a school at night")
     with pytest.raises(QgsProcessingException, match="rejected by Lt. Morgan"):
-        processing.run(export_algorithm, _params(plan, demo_city_dir, tmp_path))
+        processing.run(EXPORT, _params(plan, demo_city_dir, tmp_path))
     with pytest.raises(QgsProcessingException, match="no run 'nope'"):
-        processing.run(
-            export_algorithm, _params(plan, demo_city_dir, tmp_path, PLAN_RUN_ID="nope", DRAFT=True)
-        )
+        processing.run(EXPORT, _params(plan, demo_city_dir, tmp_path, PLAN_RUN_ID="nope", DRAFT=True))
 
 
-def test_a_plan_edited_after_approval_is_refused(export_algorithm, plan_gpkg, demo_city_dir, tmp_path):
+def test_a_plan_edited_after_approval_is_refused(demo_plan, demo_city_dir, tmp_path):
     from contextlib import closing
 
     import processing
 
     from beatcast.core import gpkg
 
-    plan = _copy(plan_gpkg, tmp_path)
+    plan = _copy(demo_plan, tmp_path)
     approval.record_decision(plan, approval.latest_plan_run(plan), "approved", APPROVER, "ok")
     with closing(gpkg.connect(plan)) as con:  # with the spatial-index functions its triggers call
         con.execute("UPDATE patrol_zones SET visits = visits + 1 WHERE rank = 1")
         con.commit()
     with pytest.raises(QgsProcessingException, match="changed since Sgt. Dana Reyes approved them"):
-        processing.run(export_algorithm, _params(plan, demo_city_dir, tmp_path))
+        processing.run(EXPORT, _params(plan, demo_city_dir, tmp_path))
 
 
-def test_draft_export_marks_every_page(export_algorithm, plan_gpkg, demo_city_dir, tmp_path):
+def test_draft_export_marks_every_page(demo_plan, demo_city_dir, tmp_path):
     import processing
 
-    plan = _copy(plan_gpkg, tmp_path)
-    result = processing.run(export_algorithm, _params(plan, demo_city_dir, tmp_path, DRAFT=True))
+    plan = _copy(demo_plan, tmp_path)
+    result = processing.run(EXPORT, _params(plan, demo_city_dir, tmp_path, DRAFT=True))
     assert result["PAGES"] == 1 + N_DISTRICTS and result["APPROVAL"] == map_pack.DRAFT_TEXT
     assert _pdf_pages(Path(result["OUTPUT_PDF"])) == 1 + N_DISTRICTS
     # The layout itself: every page carries the DRAFT mark and the disclaimer.
@@ -147,18 +119,15 @@ def test_draft_export_marks_every_page(export_algorithm, plan_gpkg, demo_city_di
     assert export["algorithm"] == "beatcast:exportmappack" and '"draft": true' in export["counts_json"]
 
 
-def test_approved_export_pages_pngs_text_and_no_personal_data(
-    export_algorithm, plan_gpkg, demo_city_dir, tmp_path
-):
+def test_approved_export_pages_pngs_text_and_no_personal_data(demo_plan, demo_city_dir, tmp_path):
     import processing
 
-    plan = _copy(plan_gpkg, tmp_path)
+    plan = _copy(demo_plan, tmp_path)
     run_id = approval.latest_plan_run(plan)
     approval.record_decision(plan, run_id, "rejected", "Lt. Morgan", "first draft too thin in D2")
     decision_id = approval.record_decision(plan, run_id, "approved", APPROVER, "Matches the briefing")
-    result = processing.run(
-        export_algorithm, _params(plan, demo_city_dir, tmp_path, PNG_FOLDER=str(tmp_path / "png"), PAPER=1)
-    )
+    params = _params(plan, demo_city_dir, tmp_path, PNG_FOLDER=str(tmp_path / "png"), PAPER=1)
+    result = processing.run(EXPORT, params)
     pdf = Path(result["OUTPUT_PDF"])
     pages = _pdf_pages(pdf)
     assert pages == result["PAGES"] == 1 + N_DISTRICTS

@@ -8,6 +8,7 @@ import time
 
 import pandas as pd
 import pytest
+from conftest import EXPORTS, write_export_rows
 from qgis.core import (
     Qgis,
     QgsApplication,
@@ -18,13 +19,7 @@ from qgis.core import (
 from qgis.gui import QgsMessageBar
 from qgis.PyQt.QtWidgets import QPushButton
 
-EXPORTS = {"rms_reports": "rms", "cad_calls": "cad", "calls_911": "911"}
 SPLIT = pd.Timestamp("2024-06-01")
-
-
-def _write_rows(source, target, keep):
-    lines = source.read_bytes().splitlines(keepends=True)
-    target.write_bytes(b"".join([lines[0], *(lines[i] for i in sorted(keep) if i < len(lines))]))
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +43,8 @@ def watched(demo_city_dir, demo_import_params, beatcast_provider, tmp_path_facto
         rows = truth[truth["source"] == short]
         number = rows["row_number"].astype(int)
         source = demo_city_dir / "exports" / f"{name}.csv"
-        _write_rows(source, history / f"{name}.csv", set(number[rows["day"] < SPLIT]))
-        _write_rows(source, day1 / f"{name}_{SPLIT:%Y-%m-%d}.csv", set(number[rows["day"] == SPLIT]))
+        write_export_rows(source, history / f"{name}.csv", set(number[rows["day"] < SPLIT]))
+        write_export_rows(source, day1 / f"{name}_{SPLIT:%Y-%m-%d}.csv", set(number[rows["day"] == SPLIT]))
     store = root / "store.gpkg"
     params = demo_import_params(demo_city_dir, store)
     params["INPUT_FILES"] = [str(history / f"{n}.csv") for n in EXPORTS]

@@ -28,6 +28,16 @@ def default_folder() -> str:
     return home if home and Path(home).is_dir() else tempfile.gettempdir()
 
 
+class PlanRunPicker:
+    """For the panels with a GeoPackage field (gpkgWidget) and a patrol plan run list (planRunCombo)."""
+
+    def gpkg(self) -> str:
+        return self.gpkgWidget.filePath().strip()
+
+    def plan_run_id(self) -> str:
+        return self.planRunCombo.currentData() or ""
+
+
 class BeatCastPanel(QgsPanelWidget):
     """A dock's main panel. Subclasses fill ``state()``/``restore()`` and report through ``message()``."""
 

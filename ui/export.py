@@ -22,14 +22,14 @@ from qgis.PyQt.QtCore import QUrl
 from ..core import approval
 from ..processing_provider.export_map_pack import PAPERS, ExportMapPack
 from ..processing_provider.i18n import tr
-from .dock_base import BeatCastPanel, default_folder, load_form
+from .dock_base import BeatCastPanel, PlanRunPicker, default_folder, load_form
 from .review import fill_plan_runs
 
 FORM = load_form("export.ui")
 ALGORITHM_ID = "beatcast:exportmappack"
 
 
-class ExportPanel(BeatCastPanel, FORM):
+class ExportPanel(PlanRunPicker, BeatCastPanel, FORM):
     STATE_KEYS = ("gpkg", "districts", "district_field", "paper", "folder", "pdf_name", "png")
 
     def __init__(self, iface, parent=None):
@@ -49,12 +49,6 @@ class ExportPanel(BeatCastPanel, FORM):
         self.planRunCombo.currentIndexChanged.connect(self.show_decision)
         self.districtsCombo.layerChanged.connect(self.districtFieldCombo.setLayer)
         self.exportButton.clicked.connect(self.export)
-
-    def gpkg(self) -> str:
-        return self.gpkgWidget.filePath().strip()
-
-    def plan_run_id(self) -> str:
-        return self.planRunCombo.currentData() or ""
 
     def refresh(self, *_args) -> None:
         fill_plan_runs(self.planRunCombo, self.gpkg())

@@ -14,7 +14,7 @@ from ..core import approval
 from ..core.errors import BeatCastInputError
 from ..processing_provider.i18n import tr
 from . import run_history
-from .dock_base import BeatCastPanel, load_form
+from .dock_base import BeatCastPanel, PlanRunPicker, load_form
 from .review_report import review_html
 
 FORM = load_form("review.ui")
@@ -40,7 +40,7 @@ def fill_plan_runs(combo, gpkg_path: str) -> None:
     combo.blockSignals(False)
 
 
-class ReviewPanel(BeatCastPanel, FORM):
+class ReviewPanel(PlanRunPicker, BeatCastPanel, FORM):
     STATE_KEYS = ("gpkg", "plan_run", "name")
 
     def __init__(self, iface, parent=None):
@@ -67,12 +67,6 @@ class ReviewPanel(BeatCastPanel, FORM):
         self.rationaleEdit.textChanged.connect(self.update_buttons)
         self.approveButton.clicked.connect(lambda: self.decide("approved"))
         self.rejectButton.clicked.connect(lambda: self.decide("rejected"))
-
-    def gpkg(self) -> str:
-        return self.gpkgWidget.filePath().strip()
-
-    def plan_run_id(self) -> str:
-        return self.planRunCombo.currentData() or ""
 
     def refresh(self, *_args) -> None:
         fill_plan_runs(self.planRunCombo, self.gpkg())
