@@ -21,6 +21,12 @@ Inputs are the forecast's expected counts and the observed counts for the bins s
   position N - floor(rate N) - 1 (the (1 - rate) quantile of M). So the expected share of cells alarming
   in a window where the forecast is right is <= ``false_alarm_rate`` by construction. The rate is a share
   over all cells: cells with tiny expected counts rarely alarm, so cells with larger counts take more of it.
+- ``calibrate_cusum_h_past``: the same quantile from the forecast's own recent past: the per-cell maxima of
+  S for past windows of observed counts (as long as the recent one, just before it) against the same
+  expected counts. Real counts are burstier than any Poisson or gamma-Poisson draw (near-repeat
+  burglaries, a cell forecast near zero that gets two incidents); ``assess`` given ``past_observed`` uses
+  the larger of the two h, so neither the simulation nor the recent past would alarm in more than
+  ``cusum_false_alarm_rate`` of the cells.
 - ``population_stability_index`` (Siddiqi 2006, "Credit Risk Scorecards"; Yurdakul & Naranjo 2020,
   "Statistical properties of the population stability index", J. Risk Model Validation 14(4)):
   PSI = sum_i (c_i - r_i) ln(c_i / r_i), r_i and c_i the reference and current shares in bins whose
@@ -109,6 +115,7 @@ __all__ = [
     "area_alerts",
     "assess",
     "calibrate_cusum_h",
+    "calibrate_cusum_h_past",
     "cusum",
     "new_clusters",
     "poisson_exceedance",
@@ -256,6 +263,27 @@ def calibrate_cusum_h(
     pooled = np.concatenate(maxima)
     n = pooled.size
     position = n - math.floor(false_alarm_rate * n) - 1
+    return float(np.partition(pooled, position)[position])
+
+
+def calibrate_cusum_h_past(
+    expected, past_observed, k: float = 0.5, false_alarm_rate: float = 0.01, dispersion: float = 0.0
+) -> float:
+    """h from the forecast's own recent past: the (1 - rate) quantile of the per-cell maximum CUSUM of each
+    past window of counts (a list of arrays shaped like ``expected``) against ``expected`` (module
+    docstring); NaN without a past window."""
+    exp = _counts(expected, "expected", 2)
+    _check_kd(k, dispersion)
+    maxima = []
+    for i, window in enumerate(past_observed):
+        obs = _counts(window, f"past_observed[{i}]", 2)
+        if obs.shape != exp.shape:
+            raise BeatCastInputError(f"past_observed[{i}] has shape {obs.shape}, expected {exp.shape}")
+        maxima.append(cusum(exp, obs, k, 1e300, dispersion).statistic.max(axis=0, initial=0.0))
+    if not maxima:
+        return math.nan
+    pooled = np.concatenate(maxima)
+    position = pooled.size - math.floor(false_alarm_rate * pooled.size) - 1
     return float(np.partition(pooled, position)[position])
 
 
@@ -429,6 +457,7 @@ def assess(
     seed=0,
     progress: Progress | None = None,
     baseline_hot=None,
+    past_observed=None,
 ) -> DriftResult:
     """Per-cell alerts, feature shift, skill decay and the refresh decision (module docstring).
 
@@ -450,6 +479,11 @@ def assess(
             exp, th["cusum_k"], th["cusum_false_alarm_rate"], simulations_for(exp.shape[1]), seed=seed,
             dispersion=th["dispersion"],
         )  # fmt: skip
+        if past_observed is not None:
+            past = calibrate_cusum_h_past(
+                exp, past_observed, th["cusum_k"], th["cusum_false_alarm_rate"], th["dispersion"]
+            )
+            h = max(h, past) if math.isfinite(past) else h
     cs = cusum(exp, obs, th["cusum_k"], h, th["dispersion"])
     _check(feedback, 50)
     hot, around = _hot(obs_total, exp_total, weights, th["gi_alpha"])

@@ -40,6 +40,7 @@ ALERTS, AREAS, SUMMARY, FEATURES = "drift_alerts", "drift_areas", "drift_summary
 COVARIATES_TABLE, BACKTEST_TABLE = "time_covariates", "backtest_periods"
 KNOWN_HOT_SHARE = 0.05  # the forecast's top 5 % cells are known hot spots, not new clusters
 COVARIATE_REFERENCE_DAYS = 365
+PAST_WINDOWS = 6  # windows before the recent one that calibrate the CUSUM's h with the simulation
 # Parameter name -> core.drift threshold key.
 THRESHOLDS = {
     "EXCEEDANCE_P": (
@@ -272,6 +273,19 @@ class MonitorDriftAlgorithm(BeatCastAlgorithm):
         span = (end - start) / pd.Timedelta(hours=1)
         return lo, hi, hours / span
 
+    @staticmethod
+    def _past_windows(counts, lo: int, hi: int) -> list[np.ndarray]:
+        """The PAST_WINDOWS windows of the recent window's length just before it (bins x cells), for the
+        CUSUM's decision interval (core.drift.calibrate_cusum_h_past)."""
+        length, out = hi - lo, []
+        for w in range(1, PAST_WINDOWS + 1):
+            start = lo - w * length
+            if start < 0:
+                break
+            block = counts[:, start : start + length]
+            out.append(np.asarray(block.toarray() if sparse.issparse(block) else block, dtype=np.float64).T)
+        return out
+
     def _lag_features(self, counts, lo, hi) -> tuple[pd.Series, pd.Series, str]:
         """Per-cell counts in the window vs the same number of bins just before it (scaled when fewer)."""
         n = hi - lo
@@ -404,8 +418,12 @@ class MonitorDriftAlgorithm(BeatCastAlgorithm):
         thresholds["dispersion"], note = self._dispersion(parameters, context, summary)
         feedback.pushInfo(note)
         notes.append(note)
+        past = self._past_windows(counts, lo, hi)
+        note = tr("CUSUM h: calibrated by simulation and on the {} windows before the recent one")
+        notes.append(note.format(len(past)))
+        feedback.pushInfo(notes[-1])
         result = drift.assess(
-            expected_recent, observed, weights, thresholds,
+            expected_recent, observed, weights, thresholds, past_observed=past,
             feature_reference=pd.DataFrame(reference) if reference else None,
             feature_current=pd.DataFrame(current) if current else None,
             seed=self.parameterAsInt(parameters, self.SEED, context),

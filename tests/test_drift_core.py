@@ -14,6 +14,7 @@ from beatcast.core.drift import (
     area_alerts,
     assess,
     calibrate_cusum_h,
+    calibrate_cusum_h_past,
     cusum,
     new_clusters,
     poisson_exceedance,
@@ -391,3 +392,23 @@ def test_area_alerts_by_hand():
     pd.testing.assert_frame_equal(table, dense)
     with pytest.raises(BeatCastInputError, match="area_labels"):
         area_alerts(cells, overlap, ["A"])
+
+
+def test_past_windows_raise_h_for_bursty_counts(forecast):
+    """Counts burstier than the forecast's Poisson (a negative binomial here) alarm too often with the
+    simulated h; the h calibrated on past windows of such counts brings the rate back to the nominal one."""
+    rng = np.random.default_rng(21)
+
+    def bursty():
+        return rng.poisson(rng.gamma(1 / 0.8, 0.8 * forecast)).astype(float)
+
+    simulated = calibrate_cusum_h(forecast, seed=0)
+    past = calibrate_cusum_h_past(forecast, [bursty() for _ in range(6)])
+    assert past > simulated
+    fresh = [bursty() for _ in range(10)]
+    rate = np.mean([cusum(forecast, obs, h=simulated).alarm.mean() for obs in fresh])
+    rate_past = np.mean([cusum(forecast, obs, h=max(simulated, past)).alarm.mean() for obs in fresh])
+    assert rate > 0.02 and rate_past <= 0.02  # nominal 1 %: six past windows give a rough quantile
+    assert math.isnan(calibrate_cusum_h_past(forecast, []))
+    with pytest.raises(BeatCastInputError, match=r"past_observed\[0\] has shape"):
+        calibrate_cusum_h_past(forecast, [forecast[:3]])

@@ -4,10 +4,11 @@ Measured on this machine (seeded demo city, naive long-run forecasts of 28 days)
 - the emerging hotspot planted from 2024-03-01 first alerts (a cell within 300 m, severity >= 1) on day 2,
   with severity 3 from day 5 (worst severity near it by day: 0, 1, 1, 1, 3, 3, 3); the test states
   "within 7 days", and severity 3 by then.
-- a stable month (forecast from 2023-09-04, 28 days, KDE) away from the drifting hotspot's path: 1.9 % of
-  the cells have a CUSUM alarm (nominal 1 %), 2.6 % of all cells alert, no refresh. What exceeds the
-  nominal rate is cells whose forecast is near zero receiving one or two incidents, and bursts of the
-  self-exciting (near-repeat) burglary the Poisson/negative-binomial forecast does not model.
+- a stable month (forecast from 2023-09-04, 28 days, KDE) away from the drifting hotspot's path: 1.2 % of
+  the cells have a CUSUM alarm (nominal 1 %), 2.0 % of all cells alert, no refresh. With h calibrated by
+  simulation alone it was 1.9 %: cells forecast near zero that get one or two incidents, and bursts of the
+  near-repeat burglary, are burstier than any Poisson draw; calibrating h on the windows before the
+  recent one as well (the larger h) brought it to 1.2 %. The test allows 1.5 times the nominal rate.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ def test_stable_month_false_alarms_near_the_nominal_rate(daily, tmp_path):
         f"({share:.2%}, nominal {nominal:.0%}); {result['N_ALERTS']} of {len(grid)} cells alert, "
         f"refresh {result['REFRESH']}"
     )
-    assert share <= 2 * nominal
+    assert share <= 1.5 * nominal
     assert result["REFRESH"] == 0 and result["REASONS"] == ""
     assert result["N_ALERTS"] / len(grid) <= DEFAULT_THRESHOLDS["refresh_share"]
 
