@@ -158,6 +158,36 @@ def test_a_poll_appends_rescores_and_alerts_once(panel, setup, main_bar, qgis_if
     assert len(list(setup["alerts"].glob("watch_alerts_*.gpkg"))) == 1
 
 
+def test_a_watched_table_adds_only_its_new_rows(panel, setup, watched, main_bar, tmp_path):
+    """A table (here a GeoPackage table fed from the RMS export) is read whole at each check; the second
+    check recognises every incident as already in the store and does not re-score."""
+    from osgeo import gdal
+
+    live = tmp_path / "rms_reports_live.gpkg"  # its name matches the category map like a file's
+    source = watched["day1"] / f"rms_reports_{SPLIT:%Y-%m-%d}.csv"
+    assert gdal.VectorTranslate(str(live), str(source), format="GPKG", layerName="rms_reports_live")
+    table = QgsVectorLayer(f"{live}|layername=rms_reports_live", "RMS live", "ogr")
+    assert table.isValid() and table.featureCount() > 20
+    QgsProject.instance().addMapLayer(table)
+    panel.folderWidget.setFilePath("")
+    panel.tableCombo.setLayer(table)
+    assert panel.poll_inputs()["table"] == table.source()
+    before = _count(setup["store"])
+    panel.poll()
+    assert panel.wait(120_000)
+    added = int(panel.appended.get("APPENDED", 0))
+    assert added > 20 and _count(setup["store"]) == before + added, panel.log_lines()
+    assert panel.log_lines()[0].split("  ", 1)[1].startswith(f"table read, {added} incidents added")
+    panel.poll()
+    assert panel.wait(120_000)
+    assert _count(setup["store"]) == before + added
+    assert int(panel.appended["ALREADY_IN_STORE"]) == added
+    assert "table read, no incidents added; not re-scored" in panel.log_lines()[0]
+    panel.tableCombo.setLayer(None)
+    with pytest.raises(ValueError, match="folder or the table"):
+        panel.poll_inputs()
+
+
 def test_stop_cancels_a_running_poll(panel, setup, main_bar):
     before = _count(setup["store"])
     assert panel.start()

@@ -53,7 +53,7 @@ def show_alerts(iface, uri: str) -> QgsVectorLayer | None:
 
 
 class WatchPanel(BeatCastPanel, FORM):
-    STATE_KEYS = ("store", "folder", "cube_name", "grid", "forecast", "interval", "output")
+    STATE_KEYS = ("store", "folder", "table", "cube_name", "grid", "forecast", "interval", "output")
 
     def __init__(self, iface, parent=None):
         super().__init__(iface, parent)
@@ -76,6 +76,9 @@ class WatchPanel(BeatCastPanel, FORM):
         self.outputWidget.setFilePath(default_folder())
         self.gridCombo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
         self.forecastCombo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.tableCombo.setFilters(QgsMapLayerProxyModel.VectorLayer)
+        self.tableCombo.setAllowEmptyLayer(True)
+        self.tableCombo.setLayer(None)
         # Signals are connected here, never in the .ui (tests/test_code_layout.py).
         self.timer.timeout.connect(self._tick)
         self.startButton.clicked.connect(lambda: self.start())
@@ -86,15 +89,18 @@ class WatchPanel(BeatCastPanel, FORM):
     def poll_inputs(self) -> dict[str, str]:
         """What a poll needs, read from the widgets; ValueError names what is missing."""
         store, folder = self.storeWidget.filePath(), self.folderWidget.filePath()
+        table = self.tableCombo.currentLayer()
         if not store or not Path(store).is_file():
             raise ValueError(tr("Choose the incident store (a GeoPackage from Import incidents)"))
-        if not folder or not Path(folder).is_dir():
-            raise ValueError(tr("Choose the folder to watch"))
+        if table is None and (not folder or not Path(folder).is_dir()):
+            raise ValueError(tr("Choose the folder or the table to watch"))
         grid, forecast = self.gridCombo.currentLayer(), self.forecastCombo.currentLayer()
         if grid is None or forecast is None:
             raise ValueError(tr("Choose the grid and the forecast cells (from Forecast risk)"))
         return {
-            "store": store, "folder": folder, "cube_name": self.cubeNameEdit.text().strip() or "daily",
+            "store": store, "folder": folder if table is None else "",
+            "table": table.source() if table is not None else "",
+            "cube_name": self.cubeNameEdit.text().strip() or "daily",
             "grid": grid.source(), "forecast": forecast.source(),
             "output": self.outputWidget.filePath() or default_folder(),
         }  # fmt: skip
@@ -119,8 +125,9 @@ class WatchPanel(BeatCastPanel, FORM):
         self.timer.start(interval_ms if interval_ms is not None else self.intervalSpin.value() * 60_000)
         self.startButton.setEnabled(False)
         self.stopButton.setEnabled(True)
-        self.statusLabel.setText(tr("Watching {} every {} min").format(
-            self.folderWidget.filePath(), self.intervalSpin.value()))  # fmt: skip
+        table = self.tableCombo.currentLayer()
+        watched = table.name() if table is not None else self.folderWidget.filePath()
+        self.statusLabel.setText(tr("Watching {} every {} min").format(watched, self.intervalSpin.value()))
         self.poll()
         return True
 
@@ -143,7 +150,9 @@ class WatchPanel(BeatCastPanel, FORM):
         self.poll()
 
     def poll(self) -> ProcessingChain | None:
-        """One check: append the folder's new files, then re-score when incidents were added."""
+        """One check: append the folder's new files (or the table's rows), then re-score when incidents were
+        added. A table is read whole each time: the incidents it holds that the store has are recognised and
+        not added again (Append incidents), so only its new rows count."""
         if self.busy():
             self._log(tr("Check skipped: the previous check is still running"))
             return None
@@ -152,14 +161,18 @@ class WatchPanel(BeatCastPanel, FORM):
         except ValueError as error:
             self.message(tr("BeatCast"), str(error), Qgis.Warning, 10)
             return None
-        files = [p for p in Path(inputs["folder"]).iterdir() if p.suffix.lower() in EXPORT_SUFFIXES]
-        if not files:
-            self._done(tr("no export files in the folder"))
-            return None
+        parameters = {"STORE": inputs["store"], "CUBE_NAMES": inputs["cube_name"]}
+        if inputs["table"]:
+            files = [inputs["table"]]
+            parameters["INPUT_LAYERS"] = files
+        else:
+            files = [p for p in Path(inputs["folder"]).iterdir() if p.suffix.lower() in EXPORT_SUFFIXES]
+            if not files:
+                self._done(tr("no export files in the folder"))
+                return None
+            parameters["INPUT_FOLDER"] = inputs["folder"]
         self.polls += 1
         self.inputs, self.new_files, self.appended = inputs, len(files), {}
-        parameters = {"STORE": inputs["store"], "INPUT_FOLDER": inputs["folder"],
-                      "CUBE_NAMES": inputs["cube_name"]}  # fmt: skip
         return self._run([(APPEND, parameters)], self._appended)
 
     def _run(self, steps, finished) -> ProcessingChain:
@@ -177,7 +190,7 @@ class WatchPanel(BeatCastPanel, FORM):
         added = int(self.appended.get("APPENDED", 0))
         files = self.new_files - int(self.appended.get("FILES_SKIPPED", 0))
         if added == 0:
-            self._done(tr("{} new file(s), no incidents added; not re-scored").format(files))
+            self._done(tr("{}, no incidents added; not re-scored").format(self._read(files)))
             return
         Path(self.inputs["output"]).mkdir(parents=True, exist_ok=True)
         # FORECAST_FROM/FORECAST_TO stay empty: monitordrift reads them from the forecast's summary.
@@ -191,7 +204,7 @@ class WatchPanel(BeatCastPanel, FORM):
     def _rescored(self, ok: bool, results: dict, message: str) -> None:
         added = int(self.appended.get("APPENDED", 0))
         files = self.new_files - int(self.appended.get("FILES_SKIPPED", 0))
-        appended = tr("{} new file(s), {} incidents added").format(files, added)
+        appended = tr("{}, {} incidents added").format(self._read(files), added)
         if not ok:
             self._failed(tr("{}; check canceled during the re-score").format(appended),
                          tr("{}; re-score failed: {}").format(appended, message))  # fmt: skip
@@ -212,6 +225,10 @@ class WatchPanel(BeatCastPanel, FORM):
         elif n_alerts > 0 or refresh:
             text += tr(" (unchanged: no alert)")
         self._done(text)
+
+    def _read(self, files: int) -> str:
+        """What the check read: the table, or how many new files."""
+        return tr("table read") if self.inputs.get("table") else tr("{} new file(s)").format(files)
 
     @staticmethod
     def _alert_cells(uri: str) -> frozenset:
@@ -279,6 +296,7 @@ class WatchPanel(BeatCastPanel, FORM):
 
         return {
             "store": self.storeWidget.filePath(), "folder": self.folderWidget.filePath(),
+            "table": layer_id(self.tableCombo),
             "cube_name": self.cubeNameEdit.text(), "grid": layer_id(self.gridCombo),
             "forecast": layer_id(self.forecastCombo), "interval": str(self.intervalSpin.value()),
             "output": self.outputWidget.filePath(),
@@ -286,7 +304,11 @@ class WatchPanel(BeatCastPanel, FORM):
 
     def restore(self, state: dict[str, str]) -> None:
         project = QgsProject.instance()
-        for key, combo in (("grid", self.gridCombo), ("forecast", self.forecastCombo)):
+        for key, combo in (
+            ("grid", self.gridCombo),
+            ("forecast", self.forecastCombo),
+            ("table", self.tableCombo),
+        ):
             layer = project.mapLayer(state.get(key, ""))
             if layer is not None:
                 combo.setLayer(layer)
