@@ -29,12 +29,12 @@
             <translation>Solo descubiertos (iniciados por agentes)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="74" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="76" />
             <source>Aggregate incidents (space-time cube)</source>
             <translation>Agregar incidentes (cubo espacio-temporal)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="97" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="99" />
             <source>&lt;p&gt;Counts incidents per grid cell per time bin (hour, shift, day, week or month, in local time, correct across clock changes), optionally per category: the space-time cube that forecasts, hotspot statistics, monitoring and the audit reuse without reading incidents again.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Aoristic weighting&lt;/b&gt; (on by default): an incident known only to the day or the month is spread over the bins its possible occurrence window covers, in proportion to the overlap, instead of being piled on midnight or the first of the month. Totals are conserved.&lt;/p&gt;&lt;p&gt;The grid must come from &lt;b&gt;Build grid&lt;/b&gt;. Incidents outside every cell, or outside the period, are counted and reported, not lost. The cube is stored as a compressed file &lt;i&gt;&amp;lt;output&amp;gt;.&amp;lt;name&amp;gt;.cube.npz&lt;/i&gt; beside the output GeoPackage and listed in its &lt;i&gt;beatcast_cubes&lt;/i&gt; table (format: docs/cube.md). The output layer is the grid with each cell's total (and per-category totals).&lt;/p&gt;&lt;p&gt;&lt;b&gt;ORIGIN&lt;/b&gt; counts only reported incidents (calls, reports), reported or unknown ones, or only discovered (officer-initiated) ones, from the import's origin field. Officer-initiated incidents are found where patrols went, so a model trained on them learns the patrol plan back (the runaway feedback loop: see Feedback loop simulation). Incidents left out are counted in EXCLUDED_BY_ORIGIN and the run log.&lt;/p&gt;</source>
             <translation>&lt;p&gt;Cuenta los incidentes por celda de la cuadrícula y por intervalo de tiempo (hora, turno, día, semana o mes, en hora local, correcto a través de los cambios de hora), opcionalmente por categoría: el cubo espacio-temporal que los pronósticos, las estadísticas de puntos calientes, el monitoreo y la auditoría reutilizan sin volver a leer los incidentes.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Ponderación aorística&lt;/b&gt; (activada por defecto): un incidente del que solo se conoce el día o el mes se reparte entre los intervalos que cubre su ventana de ocurrencia posible, en proporción al solapamiento, en lugar de acumularse a medianoche o el primer día del mes. Los totales se conservan.&lt;/p&gt;&lt;p&gt;La cuadrícula debe provenir de &lt;b&gt;Construir cuadrícula&lt;/b&gt;. Los incidentes fuera de toda celda, o fuera del periodo, se cuentan e informan, no se pierden. El cubo se guarda como un archivo comprimido &lt;i&gt;&amp;lt;output&amp;gt;.&amp;lt;name&amp;gt;.cube.npz&lt;/i&gt; junto al GeoPackage de salida y se registra en su tabla &lt;i&gt;beatcast_cubes&lt;/i&gt; (formato: docs/cube.md). La capa de salida es la cuadrícula con el total de cada celda (y los totales por categoría).&lt;/p&gt;&lt;p&gt;&lt;b&gt;ORIGIN&lt;/b&gt; cuenta solo los incidentes denunciados (llamadas, denuncias), los denunciados o desconocidos, o solo los descubiertos (iniciados por agentes), según el campo de origen de la importación. Los incidentes iniciados por agentes se encuentran donde fueron las patrullas, de modo que un modelo entrenado con ellos vuelve a aprender el plan de patrullaje (el bucle de retroalimentación desbocado: véase Simulación del bucle de retroalimentación). Los incidentes excluidos se cuentan en EXCLUDED_BY_ORIGIN y en el registro de ejecuciones.&lt;/p&gt;</translation>
         </message>
@@ -49,52 +49,52 @@
             <translation>Cuadrícula</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="168" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="170" />
             <source>Time bins</source>
             <translation>Intervalos de tiempo</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="124" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="126" />
             <source>Shift start times (local)</source>
             <translation>Horas de inicio de turno (locales)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="127" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="129" />
             <source>For shift bins: comma-separated local start times; shifts run from one to the next.</source>
             <translation>Para intervalos por turno: horas locales de inicio separadas por comas; cada turno va de una hora a la siguiente.</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="131" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="133" />
             <source>One cube layer per category</source>
             <translation>Una capa de cubo por categoría</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="134" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="136" />
             <source>Incidents to count, by how they came to notice</source>
             <translation>Incidentes a contar, según cómo se conocieron</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="138" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="140" />
             <source>The import's origin field: reported (calls, reports) or discovered (officer-initiated). Leaving discovered incidents out keeps a model from learning where patrols went.</source>
             <translation>El campo de origen de la importación: denunciado (llamadas, denuncias) o descubierto (iniciado por agentes). Excluir los incidentes descubiertos evita que un modelo aprenda dónde fueron las patrullas.</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="144" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="146" />
             <source>Spread imprecise times (aoristic)</source>
             <translation>Repartir horas imprecisas (aorístico)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="145" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="147" />
             <source>Time zone of the bins (default: the incidents')</source>
             <translation>Zona horaria de los intervalos (por defecto: la de los incidentes)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="148" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="150" />
             <source>First day (local)</source>
             <translation>Primer día (local)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="151" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="153" />
             <source>Day after the last (local)</source>
             <translation>Día posterior al último (local)</translation>
         </message>
@@ -104,62 +104,62 @@
             <translation>Nombre del cubo</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="162" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="164" />
             <source>Cells with counts</source>
             <translation>Celdas con conteos</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="167" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="169" />
             <source>Cube file</source>
             <translation>Archivo del cubo</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="67" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="68" />
             <source>Cells</source>
             <translation>Celdas</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="168" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="170" />
             <source>Incidents counted</source>
             <translation>Incidentes contados</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="168" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="170" />
             <source>Incidents outside every cell</source>
             <translation>Incidentes fuera de toda celda</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="168" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="170" />
             <source>Incidents outside the period or without a time</source>
             <translation>Incidentes fuera del periodo o sin hora</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="168" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="170" />
             <source>Incidents left out by ORIGIN</source>
             <translation>Incidentes excluidos por ORIGIN</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="183" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="185" />
             <source>Reading incidents</source>
             <translation>Leyendo incidentes</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="190" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="192" />
             <source>ORIGIN: {} has no origin field (reported/discovered); count all incidents</source>
             <translation>ORIGIN: {} no tiene campo de origen (denunciado/descubierto); se cuentan todos los incidentes</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="198" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="200" />
             <source>{} of {} incidents left out by ORIGIN ({}); counted apart</source>
             <translation>{} de {} incidentes excluidos por ORIGIN ({}); contados aparte</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="231" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="235" />
             <source>{} incidents fall outside every cell (counted apart)</source>
             <translation>{} incidentes caen fuera de toda celda (contados aparte)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/aggregate_incidents.py" line="261" />
+            <location filename="../processing_provider/aggregate_incidents.py" line="265" />
             <source>{} cells x {} {} bins, {:.0f} incidents counted</source>
             <translation>{} celdas x {} intervalos ({}), {:.0f} incidentes contados</translation>
         </message>
@@ -349,7 +349,7 @@
             <translation>Gráfico de PAI</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="125" />
+            <location filename="../processing_provider/feedback_simulation.py" line="126" />
             <source>PNG image (*.png)</source>
             <translation>Imagen PNG (*.png)</translation>
         </message>
@@ -409,7 +409,7 @@
             <translation>Preparación de datos</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="93" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="94" />
             <source>Hot spots</source>
             <translation>Puntos calientes</translation>
         </message>
@@ -454,122 +454,122 @@
             <translation>Valor del campo (incidentes esperados, visitas o minutos de patrullaje)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="98" />
+            <location filename="../processing_provider/bias_audit.py" line="106" />
             <source>&lt;p&gt;Compares where attention goes with who lives there. Exposure comes from CELLS: the area of the features flagged (EXPOSURE_FIELD above 0, e.g. a forecast's hotspot_zone) or the value of a field (expected incidents; a patrol plan's visits). Each cell's exposure is shared among the AREAS it overlaps (by area), and each area's among its residents by group (GROUP_FIELDS: population counts per group, e.g. census counts).&lt;/p&gt;&lt;p&gt;Per area: shares of exposure, population, reported INCIDENTS and ENFORCEMENT (arrests, stops), exposure per resident. Per group: exposure ratio (share of exposure / share of population), disparate impact (lowest / highest exposure per resident; the four-fifths rule flags below 0.8) and the Gini of exposure per resident across areas. Flags above the thresholds. The proxy check compares every model feature (FEATURES layer, e.g. the cell covariates) with each group's share of the residents, area by area (a feature's area value is the mean over the area's cells: group counts are only known per area): Spearman correlation and mutual information read as an informational correlation, each flagged when above its threshold and significant in a permutation test (199 shuffles, p &amp;lt; 0.05).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Policy&lt;/b&gt;: the thresholds left empty come from the policy file (POLICY; empty: BeatCast's defaults: 1.25, 0.8, 0.5, 0.5). A threshold looser than the policy's is refused, naming the rule; the run log keeps the policy file, its SHA-256 and its rules.&lt;/p&gt;&lt;p&gt;Outputs: the areas layer, the groups and proxies tables, an HTML report with the tables and a chart, and the worst exposure ratio, disparate impact, Gini and number of flags.&lt;/p&gt;</source>
             <translation>&lt;p&gt;Compara hacia dónde va la atención con quién vive allí. La exposición proviene de CELLS: el área de las entidades señaladas (EXPOSURE_FIELD mayor que 0, p. ej. la hotspot_zone de un pronóstico) o el valor de un campo (incidentes esperados; las visitas de un plan de patrullaje). La exposición de cada celda se reparte entre las AREAS con las que se solapa (según el área), y la de cada área entre sus residentes por grupo (GROUP_FIELDS: conteos de población por grupo, p. ej. conteos censales).&lt;/p&gt;&lt;p&gt;Por área: proporciones de exposición, población, INCIDENTS denunciados y ENFORCEMENT (detenciones, paradas), exposición por residente. Por grupo: razón de exposición (proporción de la exposición / proporción de la población), impacto dispar (menor / mayor exposición por residente; la regla de los cuatro quintos señala valores por debajo de 0.8) y el Gini de la exposición por residente entre áreas. Señala los valores que superan los umbrales. La verificación de variables sustitutas (proxies) compara cada variable del modelo (capa FEATURES, p. ej. las covariables de celda) con la proporción de residentes de cada grupo, área por área (el valor de una variable en un área es la media sobre las celdas del área: los conteos por grupo solo se conocen por área): la correlación de Spearman y la información mutua leída como correlación informacional, cada una señalada cuando supera su umbral y es significativa en una prueba de permutación (199 permutaciones, p &amp;lt; 0.05).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Política&lt;/b&gt;: los umbrales dejados vacíos se toman del archivo de política (POLICY; vacío: los valores por defecto de BeatCast: 1.25, 0.8, 0.5, 0.5). Un umbral más laxo que el de la política se rechaza, nombrando la regla; el registro de ejecuciones guarda el archivo de política, su SHA-256 y sus reglas.&lt;/p&gt;&lt;p&gt;Salidas: la capa de áreas, las tablas de grupos y de variables sustitutas, un informe HTML con las tablas y un gráfico, y la peor razón de exposición, el impacto dispar, el Gini y el número de señales.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="121" />
+            <location filename="../processing_provider/bias_audit.py" line="129" />
             <source>Forecast cells or patrol zones</source>
             <translation>Celdas de pronóstico o zonas de patrullaje</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="126" />
+            <location filename="../processing_provider/bias_audit.py" line="134" />
             <source>Exposure field</source>
             <translation>Campo de exposición</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="132" />
+            <location filename="../processing_provider/bias_audit.py" line="140" />
             <source>Exposure</source>
             <translation>Exposición</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="138" />
+            <location filename="../processing_provider/bias_audit.py" line="146" />
             <source>Reported incidents</source>
             <translation>Incidentes denunciados</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="138" />
+            <location filename="../processing_provider/bias_audit.py" line="146" />
             <source>Enforcement (arrests, stops)</source>
             <translation>Actuaciones policiales (detenciones, paradas)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="145" />
+            <location filename="../processing_provider/bias_audit.py" line="153" />
             <source>Model features per cell (proxy check)</source>
             <translation>Variables del modelo por celda (verificación de variables sustitutas)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="153" />
+            <location filename="../processing_provider/bias_audit.py" line="161" />
             <source>Features to check</source>
             <translation>Variables a verificar</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="159" />
+            <location filename="../processing_provider/bias_audit.py" line="167" />
             <source>Flag exposure ratios above (empty: the policy's)</source>
             <translation>Señalar razones de exposición mayores que (vacío: el de la política)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="159" />
+            <location filename="../processing_provider/bias_audit.py" line="167" />
             <source>Flag disparate impact below (empty: the policy's)</source>
             <translation>Señalar impacto dispar menor que (vacío: el de la política)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="159" />
+            <location filename="../processing_provider/bias_audit.py" line="167" />
             <source>Flag proxies with |Spearman| above (empty: the policy's)</source>
             <translation>Señalar variables sustitutas con |Spearman| mayor que (vacío: el de la política)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="159" />
+            <location filename="../processing_provider/bias_audit.py" line="167" />
             <source>Flag proxies with informational correlation above (empty: the policy's)</source>
             <translation>Señalar variables sustitutas con correlación informacional mayor que (vacío: el de la política)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="172" />
+            <location filename="../processing_provider/bias_audit.py" line="180" />
             <source>Report</source>
             <translation>Informe</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="172" />
+            <location filename="../processing_provider/bias_audit.py" line="180" />
             <source>HTML files (*.html)</source>
             <translation>Archivos HTML (*.html)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="177" />
+            <location filename="../processing_provider/bias_audit.py" line="185" />
             <source>Worst exposure ratio</source>
             <translation>Peor razón de exposición</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="177" />
+            <location filename="../processing_provider/bias_audit.py" line="185" />
             <source>Disparate impact</source>
             <translation>Impacto dispar</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="177" />
+            <location filename="../processing_provider/bias_audit.py" line="185" />
             <source>Gini of exposure per resident</source>
             <translation>Gini de la exposición por residente</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="177" />
+            <location filename="../processing_provider/bias_audit.py" line="185" />
             <source>Flags raised</source>
             <translation>Señales emitidas</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="184" />
+            <location filename="../processing_provider/bias_audit.py" line="192" />
             <source>Groups table</source>
             <translation>Tabla de grupos</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="190" />
+            <location filename="../processing_provider/bias_audit.py" line="198" />
             <source>EXPOSURE_FIELD: {} has no field {}</source>
             <translation>EXPOSURE_FIELD: {} no tiene el campo {}</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="208" />
+            <location filename="../processing_provider/bias_audit.py" line="216" />
             <source>CELLS: the layer is in degrees; use a metric grid</source>
             <translation>CELLS: la capa está en grados; use una cuadrícula métrica</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="212" />
+            <location filename="../processing_provider/bias_audit.py" line="220" />
             <source>{} cells, {} areas, groups: {}</source>
             <translation>{} celdas, {} áreas, grupos: {}</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="234" />
+            <location filename="../processing_provider/bias_audit.py" line="242" />
             <source>Exposure: {} of {}. Policy: {} (SHA-256 {}); thresholds: {}</source>
             <translation>Exposición: {} de {}. Política: {} (SHA-256 {}); umbrales: {}</translation>
         </message>
         <message>
-            <location filename="../processing_provider/bias_audit.py" line="261" />
+            <location filename="../processing_provider/bias_audit.py" line="269" />
             <source>BeatCast bias audit</source>
             <translation>Auditoría de sesgo de BeatCast</translation>
         </message>
@@ -804,7 +804,7 @@
             <translation>Nivel de significancia</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="90" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="91" />
             <source>False discovery rate correction</source>
             <translation>Corrección por tasa de descubrimientos falsos</translation>
         </message>
@@ -1009,7 +1009,7 @@
             <translation>Límites a probar</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="125" />
+            <location filename="../processing_provider/feedback_simulation.py" line="126" />
             <source>Chart</source>
             <translation>Gráfico</translation>
         </message>
@@ -1049,87 +1049,87 @@
             <translation>TRUE_RATES: indique al menos dos tasas positivas de incidentes por día, p. ej. 0.5, 0.4</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="66" />
+            <location filename="../processing_provider/feedback_simulation.py" line="67" />
             <source>Feedback loop simulation</source>
             <translation>Simulación del bucle de retroalimentación</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="76" />
+            <location filename="../processing_provider/feedback_simulation.py" line="77" />
             <source>&lt;p&gt;Simulates the runaway feedback loop of predictive policing (Ensign et al. 2018, "Runaway feedback loops in predictive policing"): areas with known true incident rates; each day patrols go where the model expects crime (URN: in proportion to the incidents recorded so far; GREEDY: to the highest); patrols discover incidents only where they go, and the model is retrained on what was recorded. Optionally reported incidents (which arrive wherever police are) feed the model too.&lt;/p&gt;&lt;p&gt;Runs twice, without and with Ensign's correction (a discovered incident counts 1 / the probability that its area was patrolled that day), and reports how far the final patrol allocation is from the true distribution of crime (L1 distance: 0 is right, 2 is as wrong as can be). Outputs the daily trajectories, a chart and both errors.&lt;/p&gt;</source>
             <translation>&lt;p&gt;Simula el bucle de retroalimentación desbocado de la vigilancia policial predictiva (Ensign et al. 2018, "Runaway feedback loops in predictive policing"): áreas con tasas reales de incidentes conocidas; cada día las patrullas van adonde el modelo espera delitos (URN: en proporción a los incidentes registrados hasta el momento; GREEDY: al área más alta); las patrullas descubren incidentes solo donde van, y el modelo se vuelve a entrenar con lo registrado. Opcionalmente, los incidentes denunciados (que llegan dondequiera que esté la policía) también alimentan el modelo.&lt;/p&gt;&lt;p&gt;Se ejecuta dos veces, sin y con la corrección de Ensign (un incidente descubierto cuenta 1 / la probabilidad de que su área fuera patrullada ese día), e informa cuán lejos está la asignación final del patrullaje de la distribución real del delito (distancia L1: 0 es correcto, 2 es lo más erróneo posible). Produce las trayectorias diarias, un gráfico y ambos errores.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="90" />
+            <location filename="../processing_provider/feedback_simulation.py" line="91" />
             <source>True incident rates per area per day</source>
             <translation>Tasas reales de incidentes por área y por día</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="93" />
+            <location filename="../processing_provider/feedback_simulation.py" line="94" />
             <source>Days</source>
             <translation>Días</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="96" />
+            <location filename="../processing_provider/feedback_simulation.py" line="97" />
             <source>Patrols per day</source>
             <translation>Patrullas por día</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="101" />
+            <location filename="../processing_provider/feedback_simulation.py" line="102" />
             <source>Where patrols go</source>
             <translation>A dónde van las patrullas</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="104" />
+            <location filename="../processing_provider/feedback_simulation.py" line="105" />
             <source>Model also learns from reported incidents</source>
             <translation>El modelo también aprende de los incidentes denunciados</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="109" />
+            <location filename="../processing_provider/feedback_simulation.py" line="110" />
             <source>Share of incidents reported by the public</source>
             <translation>Proporción de incidentes denunciados por el público</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="109" />
+            <location filename="../processing_provider/feedback_simulation.py" line="110" />
             <source>Share of incidents a patrol discovers</source>
             <translation>Proporción de incidentes que descubre una patrulla</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="109" />
+            <location filename="../processing_provider/feedback_simulation.py" line="110" />
             <source>Exploration (share of patrols sent at random)</source>
             <translation>Exploración (proporción de patrullas enviadas al azar)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="122" />
+            <location filename="../processing_provider/feedback_simulation.py" line="123" />
             <source>Trajectories</source>
             <translation>Trayectorias</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="130" />
+            <location filename="../processing_provider/feedback_simulation.py" line="131" />
             <source>Final allocation error without correction</source>
             <translation>Error de asignación final sin corrección</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="133" />
+            <location filename="../processing_provider/feedback_simulation.py" line="134" />
             <source>Final allocation error with correction</source>
             <translation>Error de asignación final con corrección</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="150" />
+            <location filename="../processing_provider/feedback_simulation.py" line="151" />
             <source>uncorrected</source>
             <translation>sin corrección</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="150" />
+            <location filename="../processing_provider/feedback_simulation.py" line="151" />
             <source>corrected</source>
             <translation>con corrección</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="178" />
+            <location filename="../processing_provider/feedback_simulation.py" line="179" />
             <source>{}: final patrol shares {} (error {:.3f})</source>
             <translation>{}: proporciones finales de patrullaje {} (error {:.3f})</translation>
         </message>
         <message>
-            <location filename="../processing_provider/feedback_simulation.py" line="181" />
+            <location filename="../processing_provider/feedback_simulation.py" line="182" />
             <source>true shares {}</source>
             <translation>proporciones reales {}</translation>
         </message>
@@ -1189,17 +1189,17 @@
             <translation>Siguiente intervalo del cubo (siguiente turno en un cubo por turnos)</translation>
         </message>
         <message>
-            <location filename="runtime_strings.py" line="52" />
+            <location filename="../ui/model_runs.py" line="23" />
             <source>Next day</source>
             <translation>Día siguiente</translation>
         </message>
         <message>
-            <location filename="runtime_strings.py" line="53" />
+            <location filename="../ui/model_runs.py" line="23" />
             <source>Next week</source>
             <translation>Semana siguiente</translation>
         </message>
         <message>
-            <location filename="runtime_strings.py" line="54" />
+            <location filename="../ui/model_runs.py" line="23" />
             <source>Next 28 days</source>
             <translation>Próximos 28 días</translation>
         </message>
@@ -1289,72 +1289,72 @@
             <translation>{}: {} celdas x {} intervalos ({}), pronosticando {} intervalo(s) desde el intervalo {}</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="41" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="42" />
             <source>Hot spots (Getis-Ord Gi*)</source>
             <translation>Puntos calientes (Getis-Ord Gi*)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="52" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="53" />
             <source>&lt;p&gt;Getis-Ord Gi* hot and cold spots of a numeric field of cells (incident counts, forecasts, any cell value), as in ArcGIS's Hot Spot Analysis, with the neighbours of your choice: grid contiguity, a distance band or k nearest neighbours. Each cell counts as its own neighbour.&lt;/p&gt;&lt;p&gt;The z-score is the analytic Gi*, valid for negative values. With permutations (999 by default, seeded) significance comes from conditional permutations (each cell's value is kept, the others shuffled) instead of the normal approximation. The &lt;b&gt;false discovery rate&lt;/b&gt; correction (Benjamini-Hochberg) is on by default: on data without any pattern, uncorrected tests flag about 10 % of cells at 90 % confidence by chance.&lt;/p&gt;&lt;p&gt;Fields: gi_z, gi_p (normal), gi_p_sim (pseudo p-value, one-tailed as in PySAL), gi_p_used (what the bins use), gi_bin (-3..3: cold/hot at 99, 95, 90 %), gi_label, n_neighbours. Distances must be in metres: use a projected CRS.&lt;/p&gt;</source>
             <translation>&lt;p&gt;Puntos calientes y fríos Getis-Ord Gi* de un campo numérico de celdas (conteos de incidentes, pronósticos, cualquier valor de celda), como en el Hot Spot Analysis de ArcGIS, con los vecinos que elija: contigüidad de la cuadrícula, una banda de distancia o los k vecinos más cercanos. Cada celda cuenta como su propia vecina.&lt;/p&gt;&lt;p&gt;La puntuación z es el Gi* analítico, válido para valores negativos. Con permutaciones (999 por defecto, con semilla) la significancia proviene de permutaciones condicionales (se conserva el valor de cada celda y se mezclan los demás) en lugar de la aproximación normal. La corrección por &lt;b&gt;tasa de descubrimientos falsos&lt;/b&gt; (Benjamini-Hochberg) está activada por defecto: en datos sin ningún patrón, las pruebas sin corregir señalan por azar alrededor del 10 % de las celdas con un 90 % de confianza.&lt;/p&gt;&lt;p&gt;Campos: gi_z, gi_p (normal), gi_p_sim (pseudo valor p, de una cola como en PySAL), gi_p_used (el que usan las clases), gi_bin (-3..3: frío/caliente al 99, 95, 90 %), gi_label, n_neighbours. Las distancias deben estar en metros: use un SRC proyectado.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="72" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="73" />
             <source>Value</source>
             <translation>Valor</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="78" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="79" />
             <source>Permutations (0: normal p-values)</source>
             <translation>Permutaciones (0: valores p normales)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="98" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="99" />
             <source>Significant hot spot cells</source>
             <translation>Celdas de puntos calientes significativos</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="99" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="100" />
             <source>Significant cold spot cells</source>
             <translation>Celdas de puntos fríos significativos</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="104" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="105" />
             <source>INPUT: {} is in degrees; use a projected CRS</source>
             <translation>INPUT: {} está en grados; use un SRC proyectado</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="110" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="111" />
             <source>{} cells, neighbours: {}</source>
             <translation>{} celdas, vecinos: {}</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="115" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="116" />
             <source>With {} permutations no p-value is below {:.4f}; with the FDR correction over {} cells few cells can be significant. Use more permutations or normal p-values (0).</source>
             <translation>Con {} permutaciones ningún valor p es menor que {:.4f}; con la corrección FDR sobre {} celdas pocas celdas pueden ser significativas. Use más permutaciones o valores p normales (0).</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_gistar.py" line="130" />
+            <location filename="../processing_provider/hotspot_gistar.py" line="131" />
             <source>{} cells without a value were counted as 0</source>
             <translation>{} celdas sin valor se contaron como 0</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_inputs.py" line="28" />
+            <location filename="../processing_provider/hotspot_inputs.py" line="34" />
             <source>Neighbours</source>
             <translation>Vecinos</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_inputs.py" line="33" />
+            <location filename="../processing_provider/hotspot_inputs.py" line="39" />
             <source>Distance band (fixed distance)</source>
             <translation>Banda de distancia (distancia fija)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_inputs.py" line="37" />
+            <location filename="../processing_provider/hotspot_inputs.py" line="43" />
             <source>Neighbours (k nearest)</source>
             <translation>Vecinos (k más cercanos)</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_inputs.py" line="46" />
+            <location filename="../processing_provider/hotspot_inputs.py" line="52" />
             <source>{}: save the layer as a GeoPackage first (outputs reuse its geometries)</source>
             <translation>{}: guarde primero la capa como GeoPackage (las salidas reutilizan sus geometrías)</translation>
         </message>
@@ -1364,7 +1364,7 @@
             <translation>FIELD: {} no tiene el campo {}</translation>
         </message>
         <message>
-            <location filename="../processing_provider/hotspot_inputs.py" line="70" />
+            <location filename="../processing_provider/hotspot_inputs.py" line="76" />
             <source>Contiguity needs the cells of one BeatCast grid (cell_id like S250_12_34): use a distance band</source>
             <translation>La contigüidad necesita las celdas de una sola cuadrícula de BeatCast (cell_id como S250_12_34): use una banda de distancia</translation>
         </message>
@@ -2129,7 +2129,7 @@
             <translation>BeatCast: exportación del paquete de mapas</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="255" />
+            <location filename="../ui/watch.py" line="272" />
             <source>BeatCast watch</source>
             <translation>BeatCast: vigilancia</translation>
         </message>
@@ -2179,7 +2179,7 @@
             <translation>El plan no está aprobado (o cambió desde su aprobación): apruébelo en el panel de revisión, o marque 'Exportar como borrador'</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="153" />
+            <location filename="../ui/watch.py" line="162" />
             <source>BeatCast</source>
             <translation>BeatCast</translation>
         </message>
@@ -2194,7 +2194,7 @@
             <translation>Paquete de mapas</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="36" />
+            <location filename="../ui/model_runs.py" line="37" />
             <source>Model runs</source>
             <translation>Ejecuciones de modelos</translation>
         </message>
@@ -2204,52 +2204,52 @@
             <translation>Hora (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="50" />
+            <location filename="../ui/model_runs.py" line="51" />
             <source>Algorithm</source>
             <translation>Algoritmo</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="50" />
+            <location filename="../ui/model_runs.py" line="51" />
             <source>Key parameters</source>
             <translation>Parámetros principales</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="50" />
+            <location filename="../ui/model_runs.py" line="51" />
             <source>User</source>
             <translation>Usuario</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="83" />
+            <location filename="../ui/model_runs.py" line="84" />
             <source>All categories</source>
             <translation>Todas las categorías</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="100" />
+            <location filename="../ui/model_runs.py" line="101" />
             <source>Choose an incidents layer and a grid made by Build grid</source>
             <translation>Elija una capa de incidentes y una cuadrícula creada con Construir cuadrícula</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="126" />
+            <location filename="../ui/model_runs.py" line="127" />
             <source>Choose a stations layer for the patrol plan</source>
             <translation>Elija una capa de estaciones para el plan de patrullaje</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="148" />
+            <location filename="../ui/model_runs.py" line="149" />
             <source>Running: {}</source>
             <translation>Ejecutando: {}</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="169" />
+            <location filename="../ui/model_runs.py" line="170" />
             <source>Forecast {} done: {:.1f} expected incidents, {} hotspot zones</source>
             <translation>Pronóstico {} completado: {:.1f} incidentes esperados, {} zonas de puntos calientes</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="199" />
+            <location filename="../ui/model_runs.py" line="200" />
             <source>Select a run in the table first</source>
             <translation>Seleccione primero una ejecución en la tabla</translation>
         </message>
         <message>
-            <location filename="../ui/model_runs.py" line="209" />
+            <location filename="../ui/model_runs.py" line="210" />
             <source>This run left no layer to open</source>
             <translation>Esta ejecución no dejó ninguna capa que abrir</translation>
         </message>
@@ -2419,97 +2419,82 @@
             <translation>Vigilancia</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="90" />
+            <location filename="../ui/watch.py" line="94" />
             <source>Choose the incident store (a GeoPackage from Import incidents)</source>
             <translation>Elija el almacén de incidentes (un GeoPackage de Importar incidentes)</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="92" />
-            <source>Choose the folder to watch</source>
-            <translation>Elija la carpeta a vigilar</translation>
-        </message>
-        <message>
-            <location filename="../ui/watch.py" line="95" />
+            <location filename="../ui/watch.py" line="99" />
             <source>Choose the grid and the forecast cells (from Forecast risk)</source>
             <translation>Elija la cuadrícula y las celdas de pronóstico (de Pronosticar riesgo)</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="122" />
+            <location filename="../ui/watch.py" line="130" />
             <source>Watching {} every {} min</source>
             <translation>Vigilando {} cada {} min</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="130" />
+            <location filename="../ui/watch.py" line="137" />
             <source>Stopped watching</source>
             <translation>Vigilancia detenida</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="148" />
+            <location filename="../ui/watch.py" line="157" />
             <source>Check skipped: the previous check is still running</source>
             <translation>Comprobación omitida: la comprobación anterior sigue en curso</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="157" />
+            <location filename="../ui/watch.py" line="171" />
             <source>no export files in the folder</source>
             <translation>no hay archivos de exportación en la carpeta</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="168" />
+            <location filename="../ui/watch.py" line="181" />
             <source>Checking...</source>
             <translation>Comprobando...</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="174" />
+            <location filename="../ui/watch.py" line="187" />
             <source>check canceled during the append</source>
             <translation>comprobación cancelada durante la adición</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="174" />
+            <location filename="../ui/watch.py" line="187" />
             <source>append failed: {}</source>
             <translation>la adición falló: {}</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="180" />
-            <source>{} new file(s), no incidents added; not re-scored</source>
-            <translation>{} archivo(s) nuevo(s), ningún incidente añadido; no se volvió a evaluar</translation>
-        </message>
-        <message>
-            <location filename="../ui/watch.py" line="194" />
-            <source>{} new file(s), {} incidents added</source>
-            <translation>{} archivo(s) nuevo(s), {} incidentes añadidos</translation>
-        </message>
-        <message>
-            <location filename="../ui/watch.py" line="196" />
+            <location filename="../ui/watch.py" line="209" />
             <source>{}; check canceled during the re-score</source>
             <translation>{}; comprobación cancelada durante la nueva evaluación</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="196" />
+            <location filename="../ui/watch.py" line="209" />
             <source>{}; re-score failed: {}</source>
             <translation>{}; la nueva evaluación falló: {}</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="209" />
+            <location filename="../ui/watch.py" line="222" />
             <source>; refresh the forecast</source>
             <translation>; actualice el pronóstico</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="213" />
+            <location filename="../ui/watch.py" line="226" />
             <source> (unchanged: no alert)</source>
             <translation> (sin cambios: ninguna alerta)</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="227" />
+            <location filename="../ui/watch.py" line="244" />
             <source>; refresh the forecast ({})</source>
             <translation>; actualice el pronóstico ({})</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="236" />
+            <location filename="../ui/watch.py" line="253" />
             <source>Show alerts</source>
             <translation>Mostrar alertas</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="249" />
+            <location filename="../ui/watch.py" line="266" />
             <source>Last check {}: {}</source>
             <translation>Última comprobación {}: {}</translation>
         </message>
@@ -2709,32 +2694,32 @@
             <translation>área de la celda recortada cubierta por los polígonos de &lt;layer&gt; / área de la celda recortada (0 a 1; más donde los polígonos se solapan)</translation>
         </message>
         <message>
-            <location filename="runtime_strings.py" line="46" />
+            <location filename="../processing_provider/hotspot_inputs.py" line="25" />
             <source>contiguity (queen)</source>
             <translation>contigüidad (reina)</translation>
         </message>
         <message>
-            <location filename="runtime_strings.py" line="47" />
+            <location filename="../processing_provider/hotspot_inputs.py" line="26" />
             <source>contiguity (rook)</source>
             <translation>contigüidad (torre)</translation>
         </message>
         <message>
-            <location filename="runtime_strings.py" line="48" />
+            <location filename="../processing_provider/hotspot_inputs.py" line="27" />
             <source>fixed distance</source>
             <translation>distancia fija</translation>
         </message>
         <message>
-            <location filename="runtime_strings.py" line="49" />
+            <location filename="../processing_provider/hotspot_inputs.py" line="28" />
             <source>k nearest neighbours</source>
             <translation>k vecinos más cercanos</translation>
         </message>
         <message>
-            <location filename="runtime_strings.py" line="51" />
+            <location filename="../ui/model_runs.py" line="23" />
             <source>Next shift</source>
             <translation>Siguiente turno</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="131" />
+            <location filename="../ui/watch.py" line="138" />
             <source>Not watching</source>
             <translation>Sin vigilancia</translation>
         </message>
@@ -2906,17 +2891,17 @@ Justificación: {}</translation>
             <translation>Permanencia (min)</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="207" />
+            <location filename="../ui/watch.py" line="220" />
             <source>{}; {} cells alert, max severity {}</source>
             <translation>{}; {} celdas en alerta, severidad máxima {}</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="225" />
+            <location filename="../ui/watch.py" line="242" />
             <source>{} cells alert, max severity {}</source>
             <translation>{} celdas en alerta, severidad máxima {}</translation>
         </message>
         <message>
-            <location filename="../ui/watch.py" line="251" />
+            <location filename="../ui/watch.py" line="268" />
             <source>Watching every {} min. {}</source>
             <translation>Vigilando cada {} min. {}</translation>
         </message>
@@ -2934,6 +2919,211 @@ Justificación: {}</translation>
             <location filename="../processing_provider/monitor_drift.py" line="422" />
             <source>CUSUM h: calibrated by simulation and on the {} windows before the recent one</source>
             <translation>h del CUSUM: calibrado por simulación y en las {} ventanas anteriores a la reciente</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/aggregate_incidents.py" line="55" />
+            <source>GRID: {} was not made by Build grid (no BeatCast grid description found)</source>
+            <translation>GRID: {} no se creó con Construir cuadrícula (no se encontró ninguna descripción de cuadrícula de BeatCast)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/aggregate_incidents.py" line="62" />
+            <source>GRID: the cells of {} were reordered or edited; build the grid again</source>
+            <translation>GRID: las celdas de {} se reordenaron o editaron; vuelva a construir la cuadrícula</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/aggregate_incidents.py" line="208" />
+            <source>no incident of {} falls in a cell of {}: do they cover the same area?</source>
+            <translation>ningún incidente de {} cae en una celda de {}: ¿cubren la misma zona?</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/bias_audit.py" line="51" />
+            <source>Exposure ratio (share of exposure / share of population)</source>
+            <translation>Razón de exposición (proporción de la exposición / proporción de la población)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/bias_audit.py" line="59" />
+            <source>Flags</source>
+            <translation>Señales</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/bias_audit.py" line="59" />
+            <source>Groups</source>
+            <translation>Grupos</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/bias_audit.py" line="59" />
+            <source>Areas</source>
+            <translation>Áreas</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/bias_audit.py" line="59" />
+            <source>none</source>
+            <translation>ninguna</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/bias_audit.py" line="68" />
+            <source>&lt;p&gt;Worst exposure ratio {:.3f}; disparate impact {:.3f}; Gini of exposure per capita {:.3f}.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;Peor razón de exposición {:.3f}; impacto dispar {:.3f}; Gini de la exposición per cápita {:.3f}.&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/bias_audit.py" line="78" />
+            <source>Proxy check of the model features</source>
+            <translation>Verificación de variables sustitutas en las variables del modelo</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/bias_audit.py" line="80" />
+            <source>&lt;p&gt;&lt;i&gt;Exposure is attributed to residents in proportion to where they live; it measures where attention goes, not any individual's treatment.&lt;/i&gt;&lt;/p&gt;</source>
+            <translation>&lt;p&gt;&lt;i&gt;La exposición se atribuye a los residentes en proporción a dónde viven; mide a dónde se dirige la atención, no el trato que recibe ninguna persona en particular.&lt;/i&gt;&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/cell_covariates.py" line="85" />
+            <source>{}: the raster cannot be read or reprojected</source>
+            <translation>{}: el ráster no se puede leer ni reproyectar</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/charts.py" line="35" />
+            <source>Area flagged (%)</source>
+            <translation>Área señalada (%)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/charts.py" line="36" />
+            <source>Mean PAI (hit rate / area share)</source>
+            <translation>PAI medio (tasa de aciertos / proporción del área)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/feedback_simulation.py" line="54" />
+            <source>area {}, {}</source>
+            <translation>área {}, {}</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/feedback_simulation.py" line="59" />
+            <source>Day</source>
+            <translation>Día</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/feedback_simulation.py" line="60" />
+            <source>Share of patrols so far (dotted: share of true crime)</source>
+            <translation>Proporción de patrullas hasta la fecha (punteado: proporción del delito real)</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/hotspot_gistar.py" line="30" />
+            <source>Cold spot, 99 % confidence</source>
+            <translation>Punto frío, 99 % de confianza</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/hotspot_gistar.py" line="31" />
+            <source>Cold spot, 95 % confidence</source>
+            <translation>Punto frío, 95 % de confianza</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/hotspot_gistar.py" line="32" />
+            <source>Cold spot, 90 % confidence</source>
+            <translation>Punto frío, 90 % de confianza</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/hotspot_gistar.py" line="33" />
+            <source>Not significant</source>
+            <translation>No significativo</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/hotspot_gistar.py" line="34" />
+            <source>Hot spot, 90 % confidence</source>
+            <translation>Punto caliente, 90 % de confianza</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/hotspot_gistar.py" line="35" />
+            <source>Hot spot, 95 % confidence</source>
+            <translation>Punto caliente, 95 % de confianza</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/hotspot_gistar.py" line="36" />
+            <source>Hot spot, 99 % confidence</source>
+            <translation>Punto caliente, 99 % de confianza</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/hotspot_inputs.py" line="108" />
+            <source>fixed distance {:g} m</source>
+            <translation>distancia fija de {:g} m</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/hotspot_inputs.py" line="110" />
+            <source>{} nearest neighbours</source>
+            <translation>{} vecinos más cercanos</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/layers.py" line="58" />
+            <source>{}: file not found</source>
+            <translation>{}: no se encontró el archivo</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/layers.py" line="67" />
+            <source>{}: the zip holds no shapefile, GeoPackage or GeoJSON</source>
+            <translation>{}: el zip no contiene ningún shapefile, GeoPackage ni GeoJSON</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/layers.py" line="104" />
+            <source>{}: cannot be opened as a vector layer</source>
+            <translation>{}: no se puede abrir como capa vectorial</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/layers.py" line="116" />
+            <source>{}: {}/{} features read</source>
+            <translation>{}: {}/{} entidades leídas</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/layers.py" line="129" />
+            <source>{}: the layer has no features</source>
+            <translation>{}: la capa no tiene entidades</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/layers.py" line="169" />
+            <source>BOUNDARY: the boundary layer has no polygon</source>
+            <translation>BOUNDARY: la capa de límite no tiene ningún polígono</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/layers.py" line="285" />
+            <source>{}: no field occurred_utc: use the incidents layer made by Import incidents</source>
+            <translation>{}: no hay campo occurred_utc: use la capa de incidentes creada por Importar incidentes</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/rasters.py" line="20" />
+            <source>raster outputs are GeoTIFF files (.tif): {}</source>
+            <translation>las salidas ráster son archivos GeoTIFF (.tif): {}</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/rasters.py" line="27" />
+            <source>cannot create the raster {}</source>
+            <translation>no se puede crear el ráster {}</translation>
+        </message>
+        <message>
+            <location filename="../processing_provider/styling.py" line="34" />
+            <source>style {}: {}</source>
+            <translation>estilo {}: {}</translation>
+        </message>
+        <message>
+            <location filename="../ui/watch.py" line="96" />
+            <source>Choose the folder or the table to watch</source>
+            <translation>Elija la carpeta o la tabla que vigilar</translation>
+        </message>
+        <message>
+            <location filename="../ui/watch.py" line="193" />
+            <source>{}, no incidents added; not re-scored</source>
+            <translation>{}, ningún incidente añadido; no se volvió a evaluar</translation>
+        </message>
+        <message>
+            <location filename="../ui/watch.py" line="207" />
+            <source>{}, {} incidents added</source>
+            <translation>{}, {} incidentes añadidos</translation>
+        </message>
+        <message>
+            <location filename="../ui/watch.py" line="231" />
+            <source>table read</source>
+            <translation>tabla leída</translation>
+        </message>
+        <message>
+            <location filename="../ui/watch.py" line="231" />
+            <source>{} new file(s)</source>
+            <translation>{} archivo(s) nuevo(s)</translation>
         </message>
     </context>
     <context>
@@ -3248,39 +3438,49 @@ Justificación: {}</translation>
             <translation>Celdas de pronóstico</translation>
         </message>
         <message>
-            <location filename="../ui/watch.ui" line="76" />
+            <location filename="../ui/watch.ui" line="90" />
             <source>Polling</source>
             <translation>Sondeo</translation>
         </message>
         <message>
-            <location filename="../ui/watch.ui" line="82" />
+            <location filename="../ui/watch.ui" line="96" />
             <source>Check every (minutes)</source>
             <translation>Comprobar cada (minutos)</translation>
         </message>
         <message>
-            <location filename="../ui/watch.ui" line="102" />
+            <location filename="../ui/watch.ui" line="116" />
             <source>Alert GeoPackages folder</source>
             <translation>Carpeta de los GeoPackages de alertas</translation>
         </message>
         <message>
-            <location filename="../ui/watch.ui" line="118" />
+            <location filename="../ui/watch.ui" line="132" />
             <source>Start</source>
             <translation>Iniciar</translation>
         </message>
         <message>
-            <location filename="../ui/watch.ui" line="125" />
+            <location filename="../ui/watch.ui" line="139" />
             <source>Stop</source>
             <translation>Parada</translation>
         </message>
         <message>
-            <location filename="../ui/watch.ui" line="135" />
+            <location filename="../ui/watch.ui" line="149" />
             <source>Check now</source>
             <translation>Comprobar ahora</translation>
         </message>
         <message>
-            <location filename="../ui/watch.ui" line="144" />
+            <location filename="../ui/watch.ui" line="158" />
             <source>Not watching</source>
             <translation>Sin vigilancia</translation>
+        </message>
+        <message>
+            <location filename="../ui/watch.ui" line="73" />
+            <source>Or a table to watch</source>
+            <translation>O una tabla que vigilar</translation>
+        </message>
+        <message>
+            <location filename="../ui/watch.ui" line="80" />
+            <source>A layer new incidents are added to (GeoPackage or PostGIS table): read at each check; incidents already in the store are recognised and not added again</source>
+            <translation>Una capa a la que se añaden incidentes nuevos (tabla GeoPackage o PostGIS): se lee en cada comprobación; los incidentes que ya están en el almacén se reconocen y no se añaden de nuevo</translation>
         </message>
     </context>
 </TS>

@@ -53,13 +53,15 @@ def load_grid(layer) -> tuple[grids.Grid, str, str]:
     if where is None or where[1] not in specs:
         name = layer.name() if layer is not None else "GRID"
         raise BeatCastInputError(
-            f"GRID: {name} was not made by Build grid (no BeatCast grid description found)"
+            tr("GRID: {} was not made by Build grid (no BeatCast grid description found)").format(name)
         )
     path, table = where
     frame = gpkg.read_table(path, table, columns=["fid", "cell_id", "col", "row"]).sort_values("fid")
     order = np.lexsort((frame["col"].to_numpy(), frame["row"].to_numpy()))
     if not np.array_equal(order, np.arange(len(frame))):
-        raise BeatCastInputError(f"GRID: the cells of {table} were reordered or edited; build the grid again")
+        raise BeatCastInputError(
+            tr("GRID: the cells of {} were reordered or edited; build the grid again").format(table)
+        )
     n = len(frame)
     empty = np.zeros(n)
     grid = grids.Grid(
@@ -204,7 +206,9 @@ class AggregateIncidentsAlgorithm(BeatCastAlgorithm):
         cell = grids.cell_index(grid, incidents["x"].to_numpy(), incidents["y"].to_numpy())
         if len(incidents) and (cell < 0).all():
             raise BeatCastInputError(
-                f"no incident of {layer.name()} falls in a cell of {grid_table}: do they cover the same area?"
+                tr("no incident of {} falls in a cell of {}: do they cover the same area?").format(
+                    layer.name(), grid_table
+                )
             )
         bins = self._bins(parameters, context, incidents)
         by_category = self.parameterAsBool(parameters, self.BY_CATEGORY, context)

@@ -30,7 +30,7 @@ from .base import BeatCastAlgorithm
 from .feedback import EngineProgress
 from .i18n import tr
 from .import_incidents import ACCOUNTING_TABLE, INCIDENTS_TABLE, REJECTED_TABLE, ImportIncidentsAlgorithm
-from .layers import QgisCrsOps, crs_id, layer_to_source, read_file_sources
+from .layers import QgisCrsOps, crs_id, layer_source_name, layer_to_source, read_file_sources
 from .outputs import log_run, staged_geopackage
 
 EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".geojson", ".json", ".gpkg", ".zip", ".shp")
@@ -232,7 +232,7 @@ class AppendIncidentsAlgorithm(BeatCastAlgorithm):
             rows.append({"sha256": digest, "file": path, "appended_utc": datetime.now(UTC),
                          "rows": sum(len(t.frame) for t in tables)})  # fmt: skip
         for layer in self.parameterAsLayerList(parameters, self.INPUT_LAYERS, context):
-            table = layer_to_source(layer, layer.name(), feedback)
+            table = layer_to_source(layer, layer_source_name(layer), feedback)
             sources.append(table)
             inputs[table.name] = layer.source()
         files = pd.DataFrame(rows, columns=list(append.FILES_COLUMNS))

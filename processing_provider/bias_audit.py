@@ -48,7 +48,7 @@ def _chart_png(groups: pd.DataFrame, cap: float) -> bytes:
     axes.barh([str(g) for g in groups.index], groups["exposure_ratio"], color=colours)
     axes.axvline(1.0, color="grey", linewidth=0.8)
     axes.axvline(cap, color="#b2182b", linewidth=0.8, linestyle="--")
-    axes.set_xlabel("Exposure ratio (share of exposure / share of population)")
+    axes.set_xlabel(tr("Exposure ratio (share of exposure / share of population)"))
     buffer = io.BytesIO()
     save_chart(figure, buffer)
     return buffer.getvalue()
@@ -56,24 +56,32 @@ def _chart_png(groups: pd.DataFrame, cap: float) -> bytes:
 
 def html_report(result, proxies: pd.DataFrame | None, title: str, described: str) -> str:
     chart = base64.b64encode(_chart_png(result.groups, result.thresholds["exposure_ratio_max"])).decode()
-    flags = "".join(f"<li>{html.escape(f)}</li>" for f in result.flags) or "<li>none</li>"
+    flags_h, groups_h, areas_h, none = (
+        html.escape(text) for text in (tr("Flags"), tr("Groups"), tr("Areas"), tr("none"))
+    )
+    flags = "".join(f"<li>{html.escape(f)}</li>" for f in result.flags) or f"<li>{none}</li>"
     parts = [
         f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}</style></head><body>",
         f"<h1>{html.escape(title)}</h1><p>{html.escape(described)}</p>",
-        f"<p>Worst exposure ratio {result.worst_exposure_ratio:.3f}; disparate impact "
-        f"{result.disparate_impact:.3f}; Gini of exposure per capita {result.gini:.3f}.</p>",
-        f"<h2>Flags</h2><ul>{flags}</ul>",
-        f"<h2>Groups</h2><img src='data:image/png;base64,{chart}'/>",
+        tr(
+            "<p>Worst exposure ratio {:.3f}; disparate impact {:.3f}; Gini of exposure per capita {:.3f}.</p>"
+        ).format(result.worst_exposure_ratio, result.disparate_impact, result.gini),
+        f"<h2>{flags_h}</h2><ul>{flags}</ul>",
+        f"<h2>{groups_h}</h2><img src='data:image/png;base64,{chart}'/>",
         result.groups.round(4).to_html(),
-        "<h2>Areas</h2>",
+        f"<h2>{areas_h}</h2>",
         result.areas.round(4).to_html(),
     ]
     if proxies is not None and len(proxies):
-        parts += ["<h2>Proxy check of the model features</h2>", proxies.round(4).to_html(index=False)]
-    parts.append("<p><i>Exposure is attributed to residents in proportion to where they live; it measures "
-                 "where attention goes, not any individual's treatment.</i></p></body></html>")  # fmt: skip
+        proxy_heading = html.escape(tr("Proxy check of the model features"))
+        parts += [f"<h2>{proxy_heading}</h2>", proxies.round(4).to_html(index=False)]
+    footnote = tr(
+        "<p><i>Exposure is attributed to residents in proportion to where they live; it measures "
+        "where attention goes, not any individual's treatment.</i></p>"
+    )
+    parts.append(footnote + "</body></html>")
     return "".join(parts)
 
 

@@ -82,7 +82,7 @@ def raster_in_grid_crs(layer, target: str, resolution: float):
         "", source, format="MEM", dstSRS=target, xRes=resolution, yRes=resolution, resampleAlg="bilinear"
     )
     if warped is None:
-        raise BeatCastInputError(f"{layer.name()}: the raster cannot be read or reprojected")
+        raise BeatCastInputError(tr("{}: the raster cannot be read or reprojected").format(layer.name()))
     band = warped.GetRasterBand(1)
     return band.ReadAsArray().astype(float), warped.GetGeoTransform(), band.GetNoDataValue()
 

@@ -7,6 +7,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..core.metrics import coverage_label
+from .i18n import tr
 
 
 def new_chart(width: float, height: float, dpi: int = 110):
@@ -31,8 +32,8 @@ def pai_by_coverage_chart(summary: pd.DataFrame, coverages, path: str, title: st
         values = [row[f"pai@{coverage_label(c)}"] for c in coverages]
         axes.plot(percents, values, marker="o", label=str(row["model"]))
     axes.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
-    axes.set_xlabel("Area flagged (%)")
-    axes.set_ylabel("Mean PAI (hit rate / area share)")
+    axes.set_xlabel(tr("Area flagged (%)"))
+    axes.set_ylabel(tr("Mean PAI (hit rate / area share)"))
     axes.set_title(title)
     axes.set_xticks(percents)
     axes.grid(True, alpha=0.3)

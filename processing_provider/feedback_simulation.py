@@ -51,12 +51,13 @@ def trajectory_chart(runs: dict, true_share: np.ndarray, path: str) -> None:
     for (label, result), style in zip(runs.items(), ("-", "--"), strict=False):
         days = np.arange(1, result.allocation.shape[0] + 1)
         for k in range(result.allocation.shape[1]):
-            axes.plot(days, result.allocation[:, k], style, color=f"C{k}", label=f"area {k + 1}, {label}")
+            line_label = tr("area {}, {}").format(k + 1, label)
+            axes.plot(days, result.allocation[:, k], style, color=f"C{k}", label=line_label)
     for k, share in enumerate(true_share):
         axes.axhline(share, color=f"C{k}", linewidth=0.6, linestyle=":")
     axes.set_xscale("log")
-    axes.set_xlabel("Day")
-    axes.set_ylabel("Share of patrols so far (dotted: share of true crime)")
+    axes.set_xlabel(tr("Day"))
+    axes.set_ylabel(tr("Share of patrols so far (dotted: share of true crime)"))
     axes.legend(fontsize=7)
     save_chart(figure, path)
 

@@ -25,14 +25,15 @@ from .i18n import tr
 from .outputs import log_run, staged_geopackage
 
 TABLE = "hotspots_gistar"
+# gi_label values (translated when written; styles/gistar.qml keys on gi_bin, not on these texts).
 LABELS = {
-    -3: "Cold spot, 99 % confidence",
-    -2: "Cold spot, 95 % confidence",
-    -1: "Cold spot, 90 % confidence",
-    0: "Not significant",
-    1: "Hot spot, 90 % confidence",
-    2: "Hot spot, 95 % confidence",
-    3: "Hot spot, 99 % confidence",
+    -3: QT_TRANSLATE_NOOP("@default", "Cold spot, 99 % confidence"),
+    -2: QT_TRANSLATE_NOOP("@default", "Cold spot, 95 % confidence"),
+    -1: QT_TRANSLATE_NOOP("@default", "Cold spot, 90 % confidence"),
+    0: QT_TRANSLATE_NOOP("@default", "Not significant"),
+    1: QT_TRANSLATE_NOOP("@default", "Hot spot, 90 % confidence"),
+    2: QT_TRANSLATE_NOOP("@default", "Hot spot, 95 % confidence"),
+    3: QT_TRANSLATE_NOOP("@default", "Hot spot, 99 % confidence"),
 }
 
 
@@ -130,6 +131,7 @@ class HotspotGiStarAlgorithm(BeatCastAlgorithm):
             feedback.pushWarning(
                 tr("{} cells without a value were counted as 0").format(int(np.isnan(values).sum()))
             )
+        labels = {b: tr(text) for b, text in LABELS.items()}
         frame = pd.DataFrame(
             {
                 "cell_id": ids,
@@ -139,7 +141,7 @@ class HotspotGiStarAlgorithm(BeatCastAlgorithm):
                 "gi_p_sim": result.p_sim if result.p_sim is not None else np.full(len(ids), np.nan),
                 "gi_p_used": result.p_used,
                 "gi_bin": result.bin.astype(int),
-                "gi_label": [LABELS[int(b)] for b in result.bin],
+                "gi_label": [labels[int(b)] for b in result.bin],
                 "n_neighbours": result.n_neighbours,
             }
         )

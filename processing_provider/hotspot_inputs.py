@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterNumber,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core import grid as grids
 from ..core import hotspots
@@ -20,7 +21,12 @@ from . import compat
 from .i18n import tr
 from .layers import gpkg_table_of
 
-NEIGHBOURS = ["contiguity (queen)", "contiguity (rook)", "fixed distance", "k nearest neighbours"]
+NEIGHBOURS = [
+    QT_TRANSLATE_NOOP("@default", "contiguity (queen)"),
+    QT_TRANSLATE_NOOP("@default", "contiguity (rook)"),
+    QT_TRANSLATE_NOOP("@default", "fixed distance"),
+    QT_TRANSLATE_NOOP("@default", "k nearest neighbours"),
+]
 _CELL_ID = re.compile(r"^([SH])([0-9.]+)_(-?\d+)_(-?\d+)$")
 
 
@@ -96,9 +102,9 @@ def spatial_weights(algorithm, parameters, context, cell_ids, x, y):
     method = algorithm.parameterAsEnum(parameters, "NEIGHBOURS", context)
     if method in (0, 1):
         kind = "queen" if method == 0 else "rook"
-        return contiguity_weights(cell_ids, kind), f"contiguity ({kind})"
+        return contiguity_weights(cell_ids, kind), tr(NEIGHBOURS[method])
     if method == 2:
         distance = algorithm.parameterAsDouble(parameters, "DISTANCE", context)
-        return hotspots.weights_distance(x, y, distance), f"fixed distance {distance:g} m"
+        return hotspots.weights_distance(x, y, distance), tr("fixed distance {:g} m").format(distance)
     k = algorithm.parameterAsInt(parameters, "K", context)
-    return hotspots.weights_knn(x, y, k), f"{k} nearest neighbours"
+    return hotspots.weights_knn(x, y, k), tr("{} nearest neighbours").format(k)

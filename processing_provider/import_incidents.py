@@ -38,7 +38,7 @@ from . import compat, styling
 from .base import BeatCastAlgorithm
 from .feedback import EngineProgress
 from .i18n import tr
-from .layers import QgisCrsOps, crs_id, layer_to_source, polygons_of, read_file_sources
+from .layers import QgisCrsOps, crs_id, layer_source_name, layer_to_source, polygons_of, read_file_sources
 from .outputs import log_run, spatial_reference, staged_geopackage
 
 INCIDENTS_TABLE, REJECTED_TABLE, ACCOUNTING_TABLE = "incidents", "rejected_rows", "import_accounting"
@@ -225,7 +225,7 @@ class ImportIncidentsAlgorithm(BeatCastAlgorithm):
                 sources.append(table)
                 inputs[table.name] = table.path
         for layer in layers:
-            table = layer_to_source(layer, layer.name(), feedback)
+            table = layer_to_source(layer, layer_source_name(layer), feedback)
             sources.append(table)
             inputs[table.name] = layer.source()
         if feedback.isCanceled():

@@ -22,6 +22,7 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 from ..core import readers
 from ..core.errors import BeatCastInputError
 from ..core.sources import GEOM_ERROR, GEOM_X, GEOM_Y, ROW, SourceTable
+from .i18n import tr
 
 DELIMITED_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".gz"}
 
@@ -35,12 +36,26 @@ def source_name_for(path: str) -> str:
     return base or "source"
 
 
+def layer_source_name(layer) -> str:
+    """A layer's source name: its table (a GeoPackage layer, a PostGIS table), else its file's name; the
+    display name only when neither is known. The data's name, not what the project calls it, is what the
+    category map and the accounting know it by."""
+    from qgis.core import QgsProviderRegistry
+
+    parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+    for key in ("layerName", "table"):
+        if parts.get(key):
+            return str(parts[key])
+    path = parts.get("path") or ""
+    return source_name_for(path) if path else layer.name()
+
+
 def read_file_sources(path: str, feedback=None) -> list[SourceTable]:
     """A delimited text file (read by the engine, any encoding) or any OGR dataset (zipped too)."""
     plain = path.split("|")[0]
     p = Path(plain)
     if not p.is_file():
-        raise BeatCastInputError(f"{plain}: file not found")
+        raise BeatCastInputError(tr("{}: file not found").format(plain))
     suffixes = {s.lower() for s in p.suffixes[-2:]}
     if p.suffix.lower() in DELIMITED_SUFFIXES and not (suffixes & {".shp", ".gpkg", ".geojson"}):
         frame = readers.read_delimited(plain, source_name_for(plain))
@@ -49,7 +64,9 @@ def read_file_sources(path: str, feedback=None) -> list[SourceTable]:
         with zipfile.ZipFile(plain) as archive:
             members = [m for m in archive.namelist() if m.lower().endswith((".shp", ".gpkg", ".geojson"))]
         if not members:
-            raise BeatCastInputError(f"{plain}: the zip holds no shapefile, GeoPackage or GeoJSON")
+            raise BeatCastInputError(
+                tr("{}: the zip holds no shapefile, GeoPackage or GeoJSON").format(plain)
+            )
         out = []
         for member in members:
             layer = QgsVectorLayer(f"/vsizip/{plain}/{member}", Path(member).stem, "ogr")
@@ -84,7 +101,7 @@ def layer_to_source(layer: QgsVectorLayer, name: str, feedback=None) -> SourceTa
     """Attributes as text; point geometries as ``__x__``/``__y__`` in the layer's CRS."""
     if layer is None or not layer.isValid():
         source = layer.source() if layer is not None else name
-        raise BeatCastInputError(f"{source}: cannot be opened as a vector layer")
+        raise BeatCastInputError(tr("{}: cannot be opened as a vector layer").format(source))
     fields = [f.name() for f in layer.fields()]
     has_geometry = layer.isSpatial()
     rows, xs, ys, errs = [], [], [], []
@@ -96,7 +113,7 @@ def layer_to_source(layer: QgsVectorLayer, name: str, feedback=None) -> SourceTa
         if feedback is not None and i % 10000 == 0:
             if feedback.isCanceled():
                 break
-            feedback.setProgressText(f"{name}: {i}/{total} features read")
+            feedback.setProgressText(tr("{}: {}/{} features read").format(name, i, total))
         rows.append([_text(v) for v in feature.attributes()])
         if has_geometry:
             x, y, err = _point_of(feature.geometry())
@@ -109,7 +126,7 @@ def layer_to_source(layer: QgsVectorLayer, name: str, feedback=None) -> SourceTa
         else pd.DataFrame(columns=fields, dtype=object)
     )
     if frame.empty:
-        raise BeatCastInputError(f"{layer.source()}: the layer has no features")
+        raise BeatCastInputError(tr("{}: the layer has no features").format(layer.source()))
     frame[ROW] = np.arange(1, len(frame) + 1)
     crs = None
     if has_geometry:
@@ -149,7 +166,7 @@ def polygons_of(source, feedback=None) -> tuple[str, list]:
         for part in parts:
             polygons.append([np.array([(p.x(), p.y()) for p in ring]) for ring in part])
     if not polygons:
-        raise BeatCastInputError("BOUNDARY: the boundary layer has no polygon")
+        raise BeatCastInputError(tr("BOUNDARY: the boundary layer has no polygon"))
     return crs_id(source.sourceCrs()), polygons
 
 
@@ -254,7 +271,9 @@ def read_incidents(
         present = set(_gpkg.table_columns(*where))
         if "occurred_utc" not in present:
             raise BeatCastInputError(
-                f"{layer.name()}: no field occurred_utc: use the incidents layer made by Import incidents"
+                tr("{}: no field occurred_utc: use the incidents layer made by Import incidents").format(
+                    layer.name()
+                )
             )
         frame = _gpkg.read_table(
             where[0], where[1], columns=["geom", *(c for c in INCIDENT_COLUMNS if c in present)]
@@ -264,7 +283,9 @@ def read_incidents(
         missing = [c for c in ("occurred_utc",) if c not in names]
         if missing:
             raise BeatCastInputError(
-                f"{layer.name()}: no field {missing[0]}: use the incidents layer made by Import incidents"
+                tr("{}: no field occurred_utc: use the incidents layer made by Import incidents").format(
+                    layer.name()
+                )
             )
         rows, xs, ys = [], [], []
         for i, feature in enumerate(layer.getFeatures()):

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from qgis.core import QgsProcessingContext, QgsProcessingLayerPostProcessorInterface
 
+from .i18n import tr
+
 STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
 _KEEP_ALIVE: dict[str, QgsProcessingLayerPostProcessorInterface] = {}
 _SERIAL = itertools.count()
@@ -29,7 +31,7 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
         if layer is not None and layer.isValid() and path.exists():
             message, ok = layer.loadNamedStyle(str(path))
             if not ok and feedback is not None:
-                feedback.reportError(f"style {path.name}: {message}")
+                feedback.reportError(tr("style {}: {}").format(path.name, message))
             layer.triggerRepaint()
 
 

@@ -35,8 +35,6 @@ RUNTIME_STRINGS = (
     ("core/sources.py", "REJECT_REASONS", lambda v: list(v.values())),
     ("core/incidents.py", "INCIDENT_FIELDS", lambda v: [d for _type, d in v.values()]),
     ("core/covariates.py", "FIELD_DOCS", lambda v: list(v.values())),
-    ("processing_provider/hotspot_inputs.py", "NEIGHBOURS", list),
-    ("ui/model_runs.py", "HORIZON_CHOICES", lambda v: [label for label, *_rest in v]),
 )
 
 

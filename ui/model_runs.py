@@ -8,6 +8,7 @@ from pathlib import Path
 
 from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProcessingOutputLayerDefinition, QgsProject
 from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QTableWidgetItem
 
 from ..core import forecasting
@@ -20,10 +21,10 @@ from .dock_base import BeatCastPanel, default_folder, load_form
 FORM = load_form("model_runs.ui")
 # Horizon choices: (label, cube time unit, forecastrisk HORIZON).
 HORIZON_CHOICES = (
-    ("Next shift", "shift", "bin"),
-    ("Next day", "day", "day"),
-    ("Next week", "week", "week"),
-    ("Next 28 days", "day", "28days"),
+    (QT_TRANSLATE_NOOP("@default", "Next shift"), "shift", "bin"),
+    (QT_TRANSLATE_NOOP("@default", "Next day"), "day", "day"),
+    (QT_TRANSLATE_NOOP("@default", "Next week"), "week", "week"),
+    (QT_TRANSLATE_NOOP("@default", "Next 28 days"), "day", "28days"),
 )
 
 
