@@ -26,6 +26,7 @@ import scipy.sparse as sp
 
 from . import gpkg
 from .errors import BeatCastInputError
+from .files import publish
 from .timebins import BinEdges
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def write_cube(cube: Cube, gpkg_path, name: str, home=None) -> Path:
         with os.fdopen(fd, "wb") as handle:
             np.savez_compressed(handle, **arrays)
         digest = _sha256(Path(tmp))
-        os.replace(tmp, target)
+        publish(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

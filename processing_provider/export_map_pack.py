@@ -23,6 +23,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..core import approval, runlog
 from ..core.errors import BeatCastInputError
+from ..core.files import publish
 from ..core.progress import Cancelled
 from . import compat
 from .base import BeatCastAlgorithm
@@ -165,10 +166,19 @@ class ExportMapPack(BeatCastAlgorithm):
             include_incident_points=self.parameterAsBool(parameters, self.INCIDENT_POINTS, context),
             feedback=feedback, draft=draft,
         )  # fmt: skip
-        if feedback.isCanceled():
-            raise Cancelled()
-        feedback.setProgressText(tr("Exporting {} pages").format(layout.pageCollection().pageCount()))
-        pages = self._export(layout, export_pdf, pdf, png_folder, feedback)
+        try:
+            if feedback.isCanceled():
+                raise Cancelled()
+            feedback.setProgressText(tr("Exporting {} pages").format(layout.pageCollection().pageCount()))
+            pages = self._export(layout, export_pdf, pdf, png_folder, feedback)
+        finally:
+            # Release the pack's layout and its own project (their layers hold GeoPackage connections)
+            # now, on this thread: left to the interpreter's exit they crashed qgis_process on 3.22.
+            pack = layout.pack_project
+            layout.clear()
+            del layout
+            pack.removeAllMapLayers()
+            pack.clear()
         digest = runlog.file_sha256(pdf)
         printed = (
             tr("DRAFT – NOT APPROVED")
@@ -203,7 +213,7 @@ class ExportMapPack(BeatCastAlgorithm):
                 for image in sorted(Path(tmp_png).glob("*.png")):
                     name = image.name.replace(Path(tmp_pdf).stem, Path(pdf).stem, 1)
                     os.replace(image, Path(png_folder) / name)
-            os.replace(tmp_pdf, pdf)
+            publish(tmp_pdf, pdf)
             return pages
         finally:
             if os.path.exists(tmp_pdf):

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..core import gpkg, runlog
+from ..core.files import publish
 from .layers import QgisCrsOps
 
 
@@ -28,7 +29,7 @@ def staged_geopackage(destination: str) -> Iterator[str]:
         else:
             os.remove(tmp)
         yield tmp
-        os.replace(tmp, destination)
+        publish(tmp, destination)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
