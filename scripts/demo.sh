@@ -189,9 +189,10 @@ step_project() {
     { tail -n 20 "$OUT/logs/project.log" >&2; return 1; }
 }
 
-# The pack needs a project (layout export): the demo's own. DRAFT: the demo's plan has no approval.
+# The pack needs a project (layout export): one without layers (scripts/demo_project.py says why).
+# DRAFT: the demo's plan has no approval.
 step_exportmappack() {
-  run_alg exportmappack beatcast:exportmappack --PROJECT_PATH="$OUT/beatcast_demo.qgz" \
+  run_alg exportmappack beatcast:exportmappack --PROJECT_PATH="$OUT/logs/map_pack_project.qgz" \
     --PLAN="$GPKG" --DISTRICTS="$CITY/districts.geojson" --DISTRICT_FIELD=district_id --PAPER=0 \
     --SHIFT_LABEL="Demo night shift 22:00-06:00" --DRAFT=true \
     --OUTPUT_PDF="$OUT/roll_call_pack.pdf" --PNG_FOLDER="$OUT/roll_call_pages"

@@ -85,6 +85,14 @@ def build(out: Path) -> tuple[Path, list[str]]:
     path = out / "beatcast_demo.qgz"
     if not project.write(str(path)):
         raise RuntimeError(f"cannot write {path}: {project.error()}")
+    # The map pack step's project: the pack builds its own layers, and qgis_process 3.22 aborts at exit when
+    # a project's GeoPackage layers and another GeoPackage were both open (a QGIS/GDAL fault: two GeoPackages
+    # made by ogr2ogr do the same in the desktop), so the step gets a project without layers.
+    empty = QgsProject()
+    empty.setCrs(project.crs())
+    (out / "logs").mkdir(exist_ok=True)
+    if not empty.write(str(out / "logs" / "map_pack_project.qgz")):
+        raise RuntimeError(f"cannot write the map pack's project: {empty.error()}")
     return path, added
 
 
