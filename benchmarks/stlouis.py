@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from benchlib import ROOT
 
-from beatcast.core.projection import lonlat_to_utm
+from beatcast.core.projection import geojson_polygons_to_utm, lonlat_to_utm
 
 DATA = ROOT.parent / "shared" / "data" / "stlouis_slmpd"
 UTM_ZONE = 15
@@ -37,16 +37,7 @@ def load_points(category: str = "all"):
 
 def utm_polygons(geometry: dict) -> list:
     """A GeoJSON (Multi)Polygon in lon/lat as a list of polygons (lists of (n, 2) UTM rings)."""
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    out = []
-    for polygon in polygons:
-        rings = []
-        for ring in polygon:
-            ring = np.asarray(ring, dtype=float)
-            rx, ry = lonlat_to_utm(ring[:, 0], ring[:, 1], UTM_ZONE)
-            rings.append(np.column_stack([rx, ry]))
-        out.append(rings)
-    return out
+    return geojson_polygons_to_utm(geometry, UTM_ZONE)
 
 
 def boundary_utm() -> list:

@@ -140,3 +140,18 @@ def utm_to_lonlat(x, y, zone: int, south: bool = False):
     lon = _central_meridian(zone) + np.degrees(np.arctan2(np.sinh(eta_p), np.cos(xi_p)))
     lon = (lon + 180.0) % 360.0 - 180.0  # zones 1 and 60 reach across the antimeridian
     return _out(lon, scalar), _out(lat, scalar)
+
+
+def geojson_polygons_to_utm(geometry: dict, zone: int, south: bool = False) -> list:
+    """A GeoJSON (Multi)Polygon geometry in lon/lat as a list of polygons, each a list of (n, 2) UTM rings
+    (the form ``core.grid.build_grid`` takes as a boundary)."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    out = []
+    for polygon in polygons:
+        rings = []
+        for ring in polygon:
+            ring = np.asarray(ring, dtype=float)
+            rx, ry = lonlat_to_utm(ring[:, 0], ring[:, 1], zone, south)
+            rings.append(np.column_stack([rx, ry]))
+        out.append(rings)
+    return out

@@ -23,7 +23,7 @@ from beatcast.core.errors import BeatCastInputError
 from beatcast.core.grid import GridSpec, build_grid, cell_index
 from beatcast.core.patrol import plan_patrol, select_zones
 from beatcast.core.patrol_zones import candidate_zones
-from beatcast.core.projection import lonlat_to_utm
+from beatcast.core.projection import geojson_polygons_to_utm, lonlat_to_utm
 from beatcast.core.spatial_models import KernelDensity
 from beatcast.core.timebins import BinSpec, make_bins
 from beatcast.core.travel import straight_line_minutes
@@ -41,18 +41,8 @@ def travel(a, b):
 
 
 def _boundary(folder):
-    geometry = json.loads((folder / "context" / "stl_boundary_wgs84.geojson").read_text())["features"][0]
-    geometry = geometry["geometry"]
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    out = []
-    for polygon in polygons:
-        rings = []
-        for ring in polygon:
-            ring = np.asarray(ring, dtype=float)
-            rx, ry = lonlat_to_utm(ring[:, 0], ring[:, 1], 15)
-            rings.append(np.column_stack([rx, ry]))
-        out.append(rings)
-    return out
+    feature = json.loads((folder / "context" / "stl_boundary_wgs84.geojson").read_text())["features"][0]
+    return geojson_polygons_to_utm(feature["geometry"], 15)
 
 
 _CACHE: dict = {}
